@@ -33,6 +33,14 @@ export interface MemberReport {
   /** The instruction the member last took, if any. */
   lastInstruction: Instruction | null;
   message?: string;
+  /** Where `position` came from: grastate.dat (clean stop) or `--wsrep-recover` (crash). */
+  positionSource?: 'grastate' | 'wsrep-recover' | null;
+  /** SST markers are in the datadir while mariadbd is starting: a transfer is running now. */
+  sstInProgress?: boolean;
+  /** Changes at every start of the mariadb container (tells a restart from a stale report). */
+  bootId?: string;
+  /** When the entrypoint last wrote its state (ISO 8601). */
+  updatedAt?: string;
 }
 
 /** What the operator tells a waiting member to do. `generation` fences stale orders. */
