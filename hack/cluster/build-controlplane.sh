@@ -26,7 +26,7 @@ go mod download
 # One `go build` for all of them shares the compiled dependency graph.
 for p in "${pkgs[@]}"; do
   s=$(now_ms)
-  go build -trimpath -ldflags="-s -w" -o "$CP_BIN/" "$p"
+  go build -trimpath -ldflags="$CP_LDFLAGS" -o "$CP_BIN/" "$p"
   log "built $(basename "$p") in $(( ($(now_ms) - s) / 1000 )) s"
 done
 secs=$(( ($(now_ms) - start) / 1000 ))

@@ -115,8 +115,8 @@ start() {
       --bind-address 127.0.0.1 --secure-port 10259 \
       --leader-elect=false --profiling=false --v=1
   fi
-  wait_for 60 kube-controller-manager curl -fsSk --max-time 2 https://127.0.0.1:10257/healthz -o /dev/null
-  wait_for 60 kube-scheduler curl -fsSk --max-time 2 https://127.0.0.1:10259/healthz -o /dev/null
+  wait_for 60 kube-controller-manager curl -fsk --max-time 2 https://127.0.0.1:10257/healthz -o /dev/null
+  wait_for 60 kube-scheduler curl -fsk --max-time 2 https://127.0.0.1:10259/healthz -o /dev/null
   log "control plane ready; kubeconfig: $KUBECONFIG_PATH"
   echo "controlplane_start_to_api_ready_seconds: $(awk "BEGIN{printf \"%.1f\", $api_ms/1000}")"
 }

@@ -6,8 +6,13 @@ CLUSTER_DIR="${CLUSTER_DIR:-$ROOT_DIR/.cluster}"
 K8S_VERSION="v1.36.3"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/galera-operator"
 CP_MODULE_DIR="$ROOT_DIR/hack/cluster/controlplane"
-# The cache key covers the pinned versions: go.mod/go.sum and the etcd main.
-CP_KEY="$(cat "$CP_MODULE_DIR/go.mod" "$CP_MODULE_DIR/go.sum" "$CP_MODULE_DIR/cmd/etcd/main.go" | sha256sum | cut -c1-12)"
+# Version stamps that a release build of Kubernetes carries (kubectl version reads them).
+CP_LDFLAGS="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  CP_LDFLAGS+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=36 -X $pkg.gitTreeState=clean"
+done
+# The cache key covers the pinned versions: go.mod/go.sum, the etcd main and the flags.
+CP_KEY="$(cat "$CP_MODULE_DIR/go.mod" "$CP_MODULE_DIR/go.sum" "$CP_MODULE_DIR/cmd/etcd/main.go" <(echo "$CP_LDFLAGS") | sha256sum | cut -c1-12)"
 CP_BIN="$CACHE_ROOT/k8s-$K8S_VERSION-$CP_KEY/bin"
 CP_BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
