@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Endpoint } from '../../../hack/cluster/agent/net/endpoints.js';
 import { PortForwarder } from '../../../hack/cluster/agent/net/port-forwarder.js';
+import { waitFor } from './support/wait.js';
 
 // Real sockets on this suite's own loopback addresses (127.3.0.0/16 is reserved for these tests).
 const FRONT = '127.3.0.1';
@@ -43,18 +44,6 @@ function exchange(port: number, payload: string, timeoutMs = 3000): Promise<stri
       clearTimeout(timer);
       resolve(answer === '' ? 'closed-empty' : answer);
     });
-  });
-}
-
-function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (cond()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(tick, 20);
-    };
-    tick();
   });
 }
 
@@ -115,14 +104,14 @@ describe('PortForwarder', () => {
       });
     const toA = await open();
     const toB = await open();
-    await waitFor(() => f.connectionCount() === 2);
+    await waitFor('two tracked connections', () => f.connectionCount() === 2, 3000, 20);
     const closedA = new Promise((r) => toA.on('close', r));
     assert.equal(f.closeConnectionsTo('a'), 1);
     await closedA;
     assert.equal(toB.destroyed, false);
     assert.equal(f.connectionCount(), 1);
     toB.destroy();
-    await waitFor(() => f.connectionCount() === 0);
+    await waitFor('no tracked connections', () => f.connectionCount() === 0, 3000, 20);
   });
 
   it('stops accepting after close', async () => {
