@@ -1,7 +1,7 @@
 /** API group, version and kind names of the operator's custom resources (see interfaces.md). */
 export const API_GROUP = 'galera-operator.io';
 export const API_VERSION_NAME = 'v1alpha1';
-export const API_VERSION = `${API_GROUP}/${API_VERSION_NAME}`;
+export const API_VERSION = `${API_GROUP}/${API_VERSION_NAME}` as const;
 
 export interface KindNames {
   kind: string;
