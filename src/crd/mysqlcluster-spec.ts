@@ -1,7 +1,7 @@
 /**
  * MySQLCluster spec: the one definition of its fields, descriptions and defaults. Every field
- * ends in `.describe()` (it becomes `kubectl explain`); sections a beginner need not write
- * default to `{}` so their own defaults apply.
+ * ends in `.describe()` (it becomes `kubectl explain`; the generator appends scalar defaults);
+ * sections a beginner need not write default to `{}` so their own defaults apply.
  */
 import { z } from 'zod';
 import {
@@ -33,7 +33,7 @@ const storage = z
     size: quantityString()
       .default(DEFAULT_STORAGE_SIZE)
       .describe(
-        `Size of each member's data volume (PersistentVolumeClaim), e.g. 10Gi. May grow, never shrink. Default ${DEFAULT_STORAGE_SIZE}.`,
+        "Size of each member's data volume (PersistentVolumeClaim), e.g. 10Gi. May grow, never shrink.",
       ),
     storageClassName: z
       .string()
@@ -43,7 +43,7 @@ const storage = z
     deleteWithCluster: z
       .boolean()
       .default(false)
-      .describe('Delete the data volumes when the MySQLCluster is deleted. Default false: the volumes (and data) stay.'),
+      .describe('Delete the data volumes when the MySQLCluster is deleted. Otherwise the volumes (and the data) stay.'),
   })
   .prefault({})
   .describe('Persistent storage of the database members.');
@@ -63,10 +63,10 @@ const app = z
   .object({
     database: sqlIdentifier(64)
       .default('app')
-      .describe('Database created for the application on first bootstrap. Default "app".'),
+      .describe('Database created for the application on first bootstrap.'),
     username: sqlIdentifier(80)
       .default('app')
-      .describe('Application user created on first bootstrap, with all privileges on the database. Default "app".'),
+      .describe('Application user created on first bootstrap, with all privileges on the database.'),
   })
   .prefault({})
   .describe('The application database and user, created on first bootstrap; credentials are in the Secret <name>-credentials.');
@@ -84,7 +84,7 @@ const scheduling = z
       .min(1)
       .max(316)
       .default('kubernetes.io/hostname')
-      .describe('Node label that antiAffinity spreads members across. Default kubernetes.io/hostname.'),
+      .describe('Node label that antiAffinity spreads members across.'),
     nodeSelector: stringMap()
       .optional()
       .describe('Node labels a member pod requires, e.g. {disktype: ssd}.'),
@@ -113,7 +113,7 @@ const podDisruptionBudget = z
     maxUnavailable: int32()
       .min(0)
       .default(1)
-      .describe('Members that voluntary disruptions (node drains) may take down at once. Default 1; 0 blocks drains.'),
+      .describe('Members that voluntary disruptions (node drains) may take down at once; 0 blocks drains.'),
   })
   .prefault({})
   .describe('The PodDisruptionBudget of the members.');
@@ -123,7 +123,7 @@ const proxyService = z
     type: z
       .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
       .default('ClusterIP')
-      .describe('Service type of <name>-proxy. Default ClusterIP.'),
+      .describe('Service type of <name>-proxy.'),
     annotations: stringMap().optional().describe('Annotations of the Service, e.g. for a cloud load balancer.'),
   })
   .prefault({})
@@ -140,7 +140,7 @@ const proxy = z
     replicas: int32()
       .min(0)
       .default(2)
-      .describe('Number of proxy pods. Default 2. At least 1 unless type is none (then it is ignored).'),
+      .describe('Number of proxy pods; at least 1 unless type is none (then it is ignored).'),
     resources: resourceRequirements().optional().describe('CPU and memory requests/limits of each proxy pod.'),
     service: proxyService,
   })
@@ -161,7 +161,7 @@ const backupSchedule = z.object({
     .min(1)
     .max(1000)
     .default(7)
-    .describe('How many successful backups of this schedule to keep; older ones are deleted. Default 7.'),
+    .describe('How many successful backups of this schedule to keep; older ones are deleted.'),
   suspend: z.boolean().default(false).describe('Stop creating new backups for this schedule, keeping the existing ones.'),
 });
 
@@ -173,7 +173,7 @@ const backup = z
           .object({
             size: quantityString()
               .default(DEFAULT_BACKUP_VOLUME_SIZE)
-              .describe(`Size of the backup volume. Default ${DEFAULT_BACKUP_VOLUME_SIZE}.`),
+              .describe('Size of the backup volume.'),
             storageClassName: z
               .string()
               .max(253)
@@ -221,7 +221,7 @@ export const mysqlClusterSpecSchema = z
     replicas: int32()
       .min(1)
       .default(3)
-      .describe('Number of database members. Odd (1, 3, 5, …) so that a majority survives a split; 1 is for development. Default 3.'),
+      .describe('Number of database members. Odd (1, 3, 5, …) so that a majority survives a split; 1 is for development.'),
     allowEvenReplicas: z
       .boolean()
       .default(false)
@@ -231,7 +231,7 @@ export const mysqlClusterSpecSchema = z
       .min(1)
       .max(512)
       .default(DEFAULT_IMAGE)
-      .describe(`Database image (MariaDB with Galera). Changing it restarts the members one by one. Default ${DEFAULT_IMAGE}.`),
+      .describe('Database image (MariaDB with Galera). Changing it restarts the members one by one.'),
     sst: z
       .enum(['mariabackup', 'rsync'])
       .default('mariabackup')

@@ -38,6 +38,17 @@ export function zodToJsonSchema(schema: z.ZodType): JsonSchema {
   return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', reused: 'inline', cycles: 'throw' }) as JsonSchema;
 }
 
+/**
+ * `kubectl explain` does not print defaults, so a scalar default is appended to the
+ * description ("Default: 3.").
+ */
+function describeDefault(node: JsonSchema): void {
+  const value = node.default;
+  if (!['string', 'number', 'boolean'].includes(typeof value) || typeof node.description !== 'string') return;
+  const shown = value === '' ? '""' : String(value);
+  node.description = `${node.description.replace(/\.?$/, '.')} Default: ${shown}.`;
+}
+
 /** Kubernetes' int-or-string: types in anyOf, the string pattern on the node itself. */
 function intOrString(node: JsonSchema, where: string): JsonSchema {
   const branches = Array.isArray(node.anyOf) ? node.anyOf.filter(isObject) : [];
@@ -74,6 +85,7 @@ function structuralNode(node: unknown, where: string): JsonSchema {
   }
   if (out.anyOf !== undefined) throw new Error(`${where}: anyOf (a zod union) is not structural; use an enum or int-or-string`);
   if (out.type === 'integer') out = integerFormat(out);
+  describeDefault(out);
   // zod adds a pattern for its own time format; the API server checks the format itself.
   if (out.format === 'date-time') delete out.pattern;
   if (isObject(out.properties)) {
