@@ -1,0 +1,64 @@
+/**
+ * Image names map to what this machine has: no image is ever pulled. Pure, given a view of the
+ * host (which files exist, what is on PATH), so the mapping is unit-testable.
+ */
+
+export interface HostView {
+  fileExists(path: string): boolean;
+  onPath(binary: string): boolean;
+}
+
+export interface ExtraMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export type ImageResolution =
+  | { available: true; image: string; imageID: string; defaultCommand: string[] | undefined; mounts: ExtraMount[] }
+  | { available: false; image: string; reason: 'ErrImagePull'; message: string };
+
+/** Repository name without registry host, tag or digest: `docker.io/library/busybox:1.36` → `library/busybox`. */
+export function imageRepository(image: string): string {
+  let name = image.split('@')[0] ?? image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon > lastSlash) name = name.slice(0, colon);
+  const parts = name.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  if (parts.length === 2 && parts[0] === 'library') parts.shift();
+  return parts.join('/');
+}
+
+function available(image: string, kind: string, defaultCommand: string[] | undefined, mounts: ExtraMount[] = []): ImageResolution {
+  return { available: true, image, imageID: `local-host://${kind}`, defaultCommand, mounts };
+}
+
+function missing(image: string, message: string): ImageResolution {
+  return { available: false, image, reason: 'ErrImagePull', message };
+}
+
+export function resolveImage(image: string, host: HostView, projectDir: string): ImageResolution {
+  const repo = imageRepository(image);
+  if (repo === 'busybox' || repo === 'debian') return available(image, repo, ['sh']);
+  if (repo === 'mariadb') {
+    return host.fileExists('/usr/sbin/mariadbd')
+      ? available(image, 'mariadb', ['mariadbd'])
+      : missing(image, 'no /usr/sbin/mariadbd on this machine (install mariadb-server and galera-4)');
+  }
+  if (repo === 'haproxy') {
+    return host.fileExists('/usr/sbin/haproxy')
+      ? available(image, 'haproxy', ['/usr/sbin/haproxy', '-f', '/usr/local/etc/haproxy/haproxy.cfg'])
+      : missing(image, 'no /usr/sbin/haproxy on this machine (install haproxy)');
+  }
+  if (repo === 'proxysql/proxysql') {
+    return host.onPath('proxysql')
+      ? available(image, 'proxysql', ['proxysql', '-f', '-c', '/etc/proxysql.cnf'])
+      : missing(image, 'no proxysql binary on this machine');
+  }
+  if (repo === 'galera-operator' || repo.endsWith('/galera-operator')) {
+    return available(image, 'galera-operator', undefined, [{ source: projectDir, target: '/app', readOnly: true }]);
+  }
+  return missing(image, `image ${image} is not available on this local cluster`);
+}
