@@ -30,9 +30,15 @@ const recovery = z.object({
   generation: int64()
     .min(0)
     .describe('Counts full-outage recoveries; an instruction to a member carries it, so a stale one is refused.'),
+  kind: z
+    .string()
+    .optional()
+    .describe('What is being recovered from: FirstBootstrap, FullCrash, QuorumLoss, or Adopted (a running cluster found with no record).'),
   phase: z
     .string()
     .describe('Where the recovery is, e.g. Collecting, Bootstrapping, Joining, Done, Stalled, WaitingForPerson.'),
+  chosenBy: z.string().optional().describe('Who chose the source: operator (automatic) or person (spec.recovery.bootstrapFrom).'),
+  reason: z.string().optional().describe('The condition reason of the current step (see the README troubleshooting table).'),
   source: z.string().optional().describe('The member chosen to bootstrap from.'),
   message: z.string().optional().describe('Why the recovery is where it is, e.g. which member it waits for.'),
   startTime: timestamp().optional().describe('When this recovery started.'),

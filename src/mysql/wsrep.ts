@@ -10,6 +10,8 @@ export interface WsrepStatus {
   localStateComment: string;
   clusterSize: number;
   clusterStateUuid: string;
+  /** wsrep_cluster_conf_id: members of one component share it; -1 when unknown. */
+  confId: number;
   /** wsrep_last_committed; -1 when unknown. */
   lastCommitted: number;
   /** wsrep_ready = ON. */
@@ -39,6 +41,7 @@ export function parseWsrepStatus(rows: Array<{ Variable_name?: unknown; Value?: 
     localStateComment: vars.get('wsrep_local_state_comment') ?? '',
     clusterSize: toInt(vars.get('wsrep_cluster_size'), 0),
     clusterStateUuid: vars.get('wsrep_cluster_state_uuid') ?? '',
+    confId: toInt(vars.get('wsrep_cluster_conf_id'), -1),
     lastCommitted: toInt(vars.get('wsrep_last_committed'), -1),
     ready: vars.get('wsrep_ready') === 'ON',
     connected: vars.get('wsrep_connected') === 'ON',
