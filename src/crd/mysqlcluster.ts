@@ -23,7 +23,10 @@ export interface MySQLCluster {
   status?: MySQLClusterStatus;
 }
 
-/** What the API server cannot check: the meaning of each cron expression, duplicate names. */
+/**
+ * Checks outside the rule table: duplicate schedule names (the CRD refuses them through its
+ * list-map key) and the meaning of each cron expression (CEL checks only its shape).
+ */
 function operatorOnlyChecks(spec: MySQLClusterSpec): string[] {
   const errors: string[] = [];
   const seen = new Set<string>();

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadYaml } from '@kubernetes/client-node';
+import { z } from 'zod';
 import { BACKUP_DEFINITION, buildCrd, CLUSTER_DEFINITION } from '../../../src/crd/crd-builder.js';
+import { toStructuralSchema } from '../../../src/crd/structural.js';
 import { structuralViolations, valueViolations } from './structural-check.js';
 
 type Node = Record<string, any>;
@@ -88,4 +90,29 @@ test('valueViolations checks types, patterns and bounds', () => {
   assert.equal(valueViolations('5Zi', { 'x-kubernetes-int-or-string': true, pattern: '^[0-9]+Gi$' }, 'v').length, 1);
   assert.equal(valueViolations(0, { type: 'integer', minimum: 1 }, 'v').length, 1);
   assert.equal(valueViolations({ b: 1 }, { type: 'object', properties: {} }, 'v').length, 1);
+});
+
+test('every rule of the tables sits where its `at` points, with its message', () => {
+  for (const definition of [CLUSTER_DEFINITION, BACKUP_DEFINITION]) {
+    const spec: Node = (buildCrd(definition).spec as Node).versions[0].schema.openAPIV3Schema.properties.spec;
+    for (const rule of definition.rules) {
+      let node: Node = spec;
+      for (const segment of rule.at) node = segment === '[]' ? node.items : node.properties[segment];
+      const placed = (node['x-kubernetes-validations'] ?? []) as Node[];
+      assert.ok(placed.some((v) => v.rule === rule.rule && v.message === rule.message), `rule not placed: ${rule.rule}`);
+    }
+  }
+});
+
+test('a rule that points to a missing field stops the generation', () => {
+  const broken = { ...CLUSTER_DEFINITION, rules: [{ at: ['nope'], rule: 'true', message: 'm', holds: () => true }] };
+  assert.throws(() => buildCrd(broken), /points to a field that does not exist: nope/);
+});
+
+test('zod shapes without a structural form are refused at generation', () => {
+  assert.throws(() => toStructuralSchema(z.object({ a: z.union([z.string(), z.boolean()]).describe('x') }), 'spec'), /spec\.a: anyOf/);
+  assert.throws(() => toStructuralSchema(z.object({ a: z.looseObject({}).describe('x') }), 'spec'), /spec\.a\.\*: every node needs a type/);
+  assert.throws(() => toStructuralSchema(z.object({ a: z.tuple([z.string()]).describe('x') }), 'spec'), /anyOf|not allowed|expected a schema/);
+  const ok = toStructuralSchema(z.object({ n: z.int32().min(1).default(3).describe('Count') }), 'spec');
+  assert.deepEqual(ok.properties, { n: { type: 'integer', format: 'int32', description: 'Count. Default: 3.', default: 3, minimum: 1 } });
 });
