@@ -31,7 +31,7 @@ export class EmulatedPod {
     readonly name: string,
     readonly ip: string,
     root: string,
-    private readonly env: Record<string, string>,
+    readonly env: Record<string, string>,
   ) {
     const dir = (sub: string): string => path.join(root, sub);
     this.dirs = {
@@ -124,6 +124,17 @@ export class EmulatedPod {
     return this.mariadb?.pid;
   }
 
+  /** Graceful stop of the container (SIGTERM to mariadbd, as the kubelet does); waits for exit. */
+  async stopMariadb(timeoutMs = 30_000): Promise<void> {
+    const child = this.mariadb;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    process.kill(child.pid, 'SIGTERM');
+    await Promise.race([exited, sleep(timeoutMs)]);
+    await killGroup(child);
+    this.mariadb = undefined;
+  }
+
   /** kill -9 of the container: its whole process group (mariadbd and any SST helpers). */
   async killMariadb(): Promise<void> {
     await killGroup(this.mariadb);
@@ -146,4 +157,22 @@ async function killGroup(child: ChildProcess | undefined): Promise<void> {
     return;
   }
   await Promise.race([exited, sleep(5000)]);
+}
+
+/** Runs a command inside the mount namespace of a running container process (as a kubelet exec). */
+export function execInPod(pid: number, command: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('nsenter', ['-t', String(pid), '-m', '--', ...command], {
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }
