@@ -1,0 +1,148 @@
+/**
+ * HAProxy, rendered by src/haproxy/, in front of a real 3-member Galera cluster on this
+ * machine: single writer on :3306, reads spread on :3307, drain, desync, reload with a new
+ * writer, and kill -9 of the writer.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { drainMember, memberSessions, readyMember, showServersState } from '../../../src/haproxy/admin-socket.js';
+import { createGaleraFixture, startGaleraCluster, type GaleraFixture } from './galera-fixture.js';
+import { startHAProxy, type HAProxyHarness } from './haproxy-harness.js';
+import { sleep, waitUntil } from './process-helpers.js';
+
+const RW = 3306;
+const RO = 3307;
+
+async function landings(proxy: HAProxyHarness, port: number, count: number): Promise<string[]> {
+  const nodes: string[] = [];
+  for (let i = 0; i < count; i++) nodes.push((await proxy.landsOn(port)) ?? 'failed');
+  return nodes;
+}
+
+describe('HAProxy in front of a real Galera cluster', { timeout: 300_000 }, () => {
+  let fixture: GaleraFixture;
+  let proxy: HAProxyHarness;
+
+  before(async () => {
+    fixture = await createGaleraFixture();
+    await startGaleraCluster(fixture);
+    proxy = await startHAProxy(fixture, 'm1');
+  });
+
+  after(async () => {
+    await proxy?.stop();
+    await fixture?.stop();
+  });
+
+  it('sends every write connection to the writer only', async () => {
+    const nodes: string[] = [];
+    for (let i = 0; i < 15; i++) {
+      const conn = await proxy.connect(RW);
+      try {
+        await conn.query({ sql: 'INSERT INTO writes (node) VALUES (@@wsrep_node_name)', timeout: 3000 });
+        const [rows] = await conn.query({ sql: 'SELECT @@wsrep_node_name AS node', timeout: 3000 });
+        nodes.push((rows as Array<{ node: string }>)[0]!.node);
+      } finally {
+        conn.destroy();
+      }
+    }
+    assert.deepEqual(new Set(nodes), new Set(['m1']));
+  });
+
+  it('spreads reads over the members that are not the writer', async () => {
+    const nodes = await landings(proxy, RO, 12);
+    assert.deepEqual(new Set(nodes), new Set(['m2', 'm3']), `reads landed on ${nodes.join(',')}`);
+  });
+
+  it('reports server states on the admin socket', async () => {
+    const states = await showServersState(proxy.socket);
+    const writer = states.filter((s) => s.backend === 'writer');
+    assert.equal(writer.length, 3);
+    assert.ok(writer.every((s) => s.up && !s.draining), JSON.stringify(writer));
+  });
+
+  it('sends no new reads to a drained member, and reads return after ready', async () => {
+    await drainMember(proxy.socket, 'm3');
+    const drained = await landings(proxy, RO, 8);
+    assert.ok(!drained.includes('m3'), `a drained member got reads: ${drained.join(',')}`);
+    assert.ok(drained.includes('m2'));
+    assert.equal(await memberSessions(proxy.socket, 'm3'), 0);
+    await readyMember(proxy.socket, 'm3');
+    const back = await landings(proxy, RO, 6);
+    assert.ok(back.includes('m3'), `m3 got no reads after ready: ${back.join(',')}`);
+  });
+
+  it('sends no reads to a desynced (not Synced) member', async () => {
+    const m2 = fixture.members[1]!;
+    await fixture.rootSql(m2, 'SET GLOBAL wsrep_desync=ON');
+    try {
+      await waitUntil('the check to take m2 out', 10_000, async () => {
+        const states = await showServersState(proxy.socket);
+        return states.some((s) => s.backend === 'reader' && s.server === 'm2' && !s.up);
+      });
+      const nodes = await landings(proxy, RO, 8);
+      assert.deepEqual(new Set(nodes), new Set(['m3']));
+    } finally {
+      await fixture.rootSql(m2, 'SET GLOBAL wsrep_desync=OFF');
+    }
+    await waitUntil('m2 back in the reader pool', 10_000, async () => (await landings(proxy, RO, 4)).includes('m2'));
+  });
+
+  it('moves the writer when the config is re-rendered, ending sessions on the old writer only', async () => {
+    const oldWriterSession = await proxy.connect(RW);
+    const readSession = await proxy.connect(RO);
+    try {
+      proxy.render('m2');
+      await waitUntil('writes to land on m2', 20_000, async () => (await proxy.landsOn(RW)) === 'm2');
+      await assert.rejects(oldWriterSession.query({ sql: 'SELECT 1', timeout: 3000 }), 'old writer session still open');
+      const [rows] = await readSession.query({ sql: 'SELECT 1 AS ok', timeout: 3000 });
+      assert.equal((rows as Array<{ ok: number }>)[0]!.ok, 1, 'a healthy read session was dropped by the reload');
+      assert.deepEqual(new Set(await landings(proxy, RW, 6)), new Set(['m2']));
+      assert.ok(!(await landings(proxy, RO, 6)).includes('m2'), 'the new writer still serves reads');
+    } finally {
+      oldWriterSession.destroy();
+      readSession.destroy();
+    }
+  });
+
+  it('resumes writes on one other member after kill -9 of the writer', async () => {
+    const writer = fixture.members[1]!; // m2, the writer since the re-render
+    const acknowledged: Array<{ at: number; node: string }> = [];
+    let killedAt = 0;
+    const deadline = Date.now() + 60_000;
+    let errors = 0;
+    while (Date.now() < deadline) {
+      if (killedAt === 0 && acknowledged.length >= 20) {
+        killedAt = Date.now();
+        fixture.killHard(writer);
+      }
+      const after = acknowledged.filter((w) => w.at > killedAt && killedAt > 0);
+      if (after.length >= 20) break;
+      try {
+        const conn = await proxy.connect(RW);
+        try {
+          await conn.query({ sql: 'INSERT INTO writes (node) VALUES (@@wsrep_node_name)', timeout: 5000 });
+          const [rows] = await conn.query({ sql: 'SELECT @@wsrep_node_name AS node', timeout: 5000 });
+          acknowledged.push({ at: Date.now(), node: (rows as Array<{ node: string }>)[0]!.node });
+        } finally {
+          conn.destroy();
+        }
+      } catch {
+        errors++;
+      }
+      await sleep(20);
+    }
+    assert.ok(killedAt > 0, 'never reached the kill');
+    const before = acknowledged.filter((w) => w.at <= killedAt);
+    const resumed = acknowledged.filter((w) => w.at > killedAt);
+    assert.deepEqual(new Set(before.map((w) => w.node)), new Set(['m2']));
+    assert.ok(resumed.length >= 20, `writes did not resume within 60 s (${resumed.length} after the kill)`);
+    const survivors = new Set(resumed.map((w) => w.node));
+    assert.equal(survivors.size, 1, `writes after the failover went to ${[...survivors].join(',')}`);
+    assert.ok(!survivors.has('m2'));
+    let gap = 0;
+    for (let i = 1; i < acknowledged.length; i++) gap = Math.max(gap, acknowledged[i]!.at - acknowledged[i - 1]!.at);
+    console.log(`haproxy writer failover: largest gap between acknowledged writes ${(gap / 1000).toFixed(2)} s, ` +
+      `${errors} failed attempts, new writer ${[...survivors].join(',')}`);
+  });
+});
