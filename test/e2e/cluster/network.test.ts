@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
@@ -138,7 +137,8 @@ describe('local cluster networking', { skip: clusterMissing(), timeout: 360_000 
     kc = loadKubeConfig();
     core = kc.makeApiClient(CoreV1Api);
     ns = await createNamespace(core, 'e2e-net');
-    flagDir = mkdtempSync(join(tmpdir(), 'e2e-net-flags-'));
+    // Not under /tmp: each pod gets its own /tmp, mounted before its volumes.
+    flagDir = mkdtempSync('/var/tmp/e2e-net-flags-');
     const svc = await core.createNamespacedService({
       namespace: ns,
       body: {
