@@ -1,5 +1,7 @@
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { fromClientError } from './errors.js';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { Discovery } from './discovery.js';
+import { KubeRest } from './rest.js';
+import { resourcePath } from './resources.js';
 
 export interface ApplyOptions {
   fieldManager: string;
@@ -9,41 +11,40 @@ export interface ApplyOptions {
 }
 
 /**
- * Server-side apply of any kind. The object should carry only the fields this manager wants
- * to own: fields it owned before and leaves out are removed by the API server.
- * Conflicts with other managers surface as ConflictError (unless `force`).
+ * Server-side apply of any kind, sent as plain JSON (the typed serializers of client-node
+ * would drop fields they do not model, such as `x-kubernetes-*` keys in a CRD schema).
+ * The object should carry only the fields this manager wants to own: fields it owned before
+ * and leaves out are removed by the API server. Conflicts with other managers surface as
+ * ConflictError (unless `force`).
  */
 export class Applier {
-  private readonly api: KubernetesObjectApi;
+  private readonly rest: KubeRest;
+  private readonly discovery: Discovery;
 
   constructor(kubeConfig: KubeConfig) {
-    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.rest = new KubeRest(kubeConfig);
+    this.discovery = new Discovery(this.rest);
+  }
+
+  private async pathOf(obj: KubernetesObject): Promise<string> {
+    if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) throw new Error('apply needs apiVersion, kind and metadata.name');
+    const resource = await this.discovery.resourceFor(obj.apiVersion, obj.kind);
+    if (resource.namespaced && !obj.metadata.namespace) throw new Error(`${obj.kind} ${obj.metadata.name} needs metadata.namespace`);
+    return resourcePath(resource, obj.metadata.namespace, obj.metadata.name);
   }
 
   async apply<T extends KubernetesObject>(obj: T, options: ApplyOptions): Promise<T> {
-    if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) {
-      throw new Error('apply needs apiVersion, kind and metadata.name');
-    }
-    const { managedFields: _managed, resourceVersion: _rv, ...metadata } = obj.metadata;
-    try {
-      return await this.api.patch<T>(
-        { ...obj, metadata },
-        undefined,
-        options.dryRun ? 'All' : undefined,
-        options.fieldManager,
-        options.force ?? false,
-        PatchStrategy.ServerSideApply,
-      );
-    } catch (err) {
-      throw fromClientError(err);
-    }
+    const path = await this.pathOf(obj);
+    const { managedFields: _managed, resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+    return this.rest.request<T>('PATCH', path, {
+      query: { fieldManager: options.fieldManager, force: options.force ? true : undefined, dryRun: options.dryRun ? 'All' : undefined },
+      body: { ...obj, metadata },
+      contentType: 'application/apply-patch+yaml', // JSON is valid YAML
+    });
   }
 
   async delete(obj: KubernetesObject, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<void> {
-    try {
-      await this.api.delete(obj, undefined, undefined, undefined, undefined, propagationPolicy);
-    } catch (err) {
-      throw fromClientError(err);
-    }
+    const path = await this.pathOf(obj);
+    await this.rest.request('DELETE', path, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } });
   }
 }

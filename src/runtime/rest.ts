@@ -95,6 +95,7 @@ export class KubeRest {
           return;
         }
         const lines = createInterface({ input: res, crlfDelay: Infinity });
+        lines.on('error', () => undefined); // the response's own error handler decides
         lines.on('line', (line) => {
           if (!line.trim()) return;
           try {

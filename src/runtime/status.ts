@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeRest } from './rest.js';
 import { resourcePath, type ResourceRef } from './resources.js';
@@ -13,7 +12,7 @@ export interface StatusWriteResult<T> {
 }
 
 interface LastWrite {
-  status: unknown;
+  status: Status;
   resourceVersionBefore: string | undefined;
 }
 
@@ -43,10 +42,10 @@ export class StatusWriter {
 
     const id = meta.uid ?? `${meta.namespace}/${meta.name}`;
     const last = this.lastWrites.get(id);
-    const nextPlain = plain(next);
-    if (last && last.resourceVersionBefore === meta.resourceVersion && isDeepStrictEqual(last.status, nextPlain)) {
+    if (last && last.resourceVersionBefore === meta.resourceVersion && statusUnchanged(withGeneration, last.status)) {
       return { written: false };
     }
+    const nextPlain = plain(next) as Status;
 
     const path = resourcePath(this.resource, meta.namespace, meta.name, 'status');
     const object = await this.rest.request<T>('PATCH', path, {
