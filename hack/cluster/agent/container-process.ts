@@ -96,7 +96,7 @@ export function spawnContainer(files: ContainerFiles, wrapperScript: string, env
   const logFd = fs.openSync(files.logFile, 'a');
   let child;
   try {
-    child = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', '--', '/bin/sh', files.wrapperFile], {
+    child = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', '--', '/bin/bash', files.wrapperFile], {
       detached: true, stdio: ['ignore', logFd, logFd], env, cwd: '/',
     });
   } finally {

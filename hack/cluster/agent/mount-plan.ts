@@ -79,22 +79,26 @@ export interface WrapperSpec {
 }
 
 /**
- * A /bin/sh script run as `unshare --mount --uts --propagation private -- sh <script>`: it
+ * A bash script run as `unshare --mount --uts --propagation private -- bash <script>`: it
  * mounts, sets the host name and execs the command, so the container's main process keeps the
- * PID the agent spawned. Missing mount points are created as empty directories/files.
+ * PID the agent spawned. Every source is opened before the first mount and bound through
+ * /proc/self/fd, because a mount (an emptyDir at /work, say) may hide the host paths of later
+ * sources. Missing mount points are created as empty directories/files.
  */
 export function renderWrapper(spec: WrapperSpec): string {
   const q = shellQuote;
-  const lines = ['#!/bin/sh', 'set -e'];
-  for (const m of spec.mounts) {
+  const lines = ['#!/bin/bash', 'set -e'];
+  spec.mounts.forEach((m, i) => lines.push(`exec {src${i}}<${q(m.source)}`));
+  spec.mounts.forEach((m, i) => {
     if (m.sourceIsFile) {
       lines.push(`[ -e ${q(m.target)} ] || { mkdir -p ${q(path.posix.dirname(m.target))}; : > ${q(m.target)}; }`);
     } else {
       lines.push(`[ -d ${q(m.target)} ] || mkdir -p ${q(m.target)}`);
     }
-    lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
+    lines.push(`mount --bind "/proc/self/fd/$src${i}" ${q(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${q(m.target)}`);
-  }
+  });
+  if (spec.mounts.length) lines.push(`exec ${spec.mounts.map((_, i) => `{src${i}}<&-`).join(' ')}`);
   lines.push(`hostname ${q(spec.hostname)}`);
   if (spec.workingDir) lines.push(`mkdir -p ${q(spec.workingDir)}`, `cd ${q(spec.workingDir)}`);
   lines.push(`exec ${spec.argv.map(q).join(' ')}`);
