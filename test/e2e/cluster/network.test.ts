@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -24,10 +24,11 @@ import { waitFor } from '../../unit/agent-net/support/wait.js';
 const SERVERS = ['web-0', 'web-1', 'web-2'];
 const HEADLESS = 'web-hl';
 
-// Each server answers every connection with its pod name, and first proves from inside its own
+// Each server greets every connection with its pod name and then echoes until the client
+// half-closes; before that it proves from inside its own
 // mount namespace that every peer's headless DNS name resolves.
 const SERVER_SCRIPT = `
-socat TCP-LISTEN:8080,bind=$POD_IP,reuseaddr,fork "SYSTEM:echo $POD_NAME" &
+socat TCP-LISTEN:8080,bind=$POD_IP,reuseaddr,fork "SYSTEM:echo $POD_NAME; exec cat" &
 SOCAT=$!
 trap 'kill $SOCAT; exit 0' TERM
 i=0
@@ -100,7 +101,7 @@ function clientPod(): V1Pod {
 /** One connection to host:port from this machine; the answer (trimmed), '' if closed without one. */
 function ask(host: string, port: number, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host, port });
+    const sock = connect({ host, port }, () => sock.end());
     let answer = '';
     const timer = setTimeout(() => {
       sock.destroy();
@@ -113,6 +114,23 @@ function ask(host: string, port: number, timeoutMs = 5000): Promise<string> {
       resolve(answer.trim());
     });
   });
+}
+
+/** A connection held open: the pod that greeted it, and whether it still echoes. */
+async function openSession(host: string, port: number): Promise<{ pod: string; echoes(text: string): Promise<boolean>; close(): void }> {
+  const sock = connect({ host, port });
+  let received = '';
+  sock.on('data', (d) => (received += d.toString()));
+  sock.on('error', () => undefined);
+  const pod = await waitFor('a greeting', () => received.includes('\n') && received.split('\n')[0]!, 5000, 20);
+  return {
+    pod,
+    async echoes(text: string) {
+      sock.write(`${text}\n`);
+      return waitFor(`echo of ${text}`, () => received.includes(`${text}\n`), 5000, 20);
+    },
+    close: () => sock.destroy(),
+  };
 }
 
 async function askMany(host: string, port: number, times: number): Promise<string[]> {
@@ -213,24 +231,27 @@ describe('local cluster networking', { skip: clusterMissing(), timeout: 360_000 
     assert.deepEqual(new Set(answers), new Set(SERVERS), log);
   });
 
-  it('sends no new connections to a pod that turns unready, and resumes when it is ready again', async () => {
-    const flag = join(flagDir, 'web-1.unready');
-    writeFileSync(flag, '');
-    await waitForPodReady(core, ns, 'web-1', false, 30_000);
-    const whileUnready = await askMany(clusterIP, 80, 8);
-    assert.deepEqual(new Set(whileUnready), new Set(['web-0', 'web-2']), `answers: ${whileUnready.join(',')}`);
-
-    unlinkSync(flag);
-    await waitForPodReady(core, ns, 'web-1', true, 30_000);
-    const afterwards = await waitFor(
-      'web-1 to be back in rotation',
-      async () => {
-        const answers = await askMany(clusterIP, 80, 6);
-        return answers.includes('web-1') && answers;
-      },
+  it('sends no new connections to a pod that turns unready but keeps its open ones, and resumes', async () => {
+    const session = await openSession(clusterIP, 80);
+    const unready = session.pod;
+    const others = SERVERS.filter((n) => n !== unready);
+    const flag = join(flagDir, `${unready}.unready`);
+    try {
+      writeFileSync(flag, '');
+      await waitForPodReady(core, ns, unready, false, 30_000);
+      const whileUnready = await askMany(clusterIP, 80, 8);
+      assert.deepEqual(new Set(whileUnready), new Set(others), `answers: ${whileUnready.join(',')}`);
+      assert.ok(await session.echoes('still-connected'), 'the established connection still works');
+    } finally {
+      session.close();
+      rmSync(flag, { force: true });
+    }
+    await waitForPodReady(core, ns, unready, true, 30_000);
+    await waitFor(
+      `${unready} to be back in rotation`,
+      async () => (await askMany(clusterIP, 80, 6)).includes(unready),
       15_000,
     );
-    assert.ok(afterwards.includes('web-1'));
   });
 
   it('forwards the kubernetes Service to the API server', async () => {
