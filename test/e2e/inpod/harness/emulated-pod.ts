@@ -5,7 +5,7 @@
  * process binds the pod's own 127.x address.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, closeSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_DIR, DATA_DIR, GALERA_RUN_DIR, RUN_MYSQLD_DIR } from '../../../../src/galera/scripts/layout.js';
 import { sleep } from './wait.js';
@@ -46,6 +46,7 @@ export class EmulatedPod {
     for (const d of [this.dirs.data, this.dirs.runMysqld, this.dirs.runGalera, this.dirs.config, this.dirs.tmp, this.dirs.logs]) {
       mkdirSync(d, { recursive: true });
     }
+    chmodSync(this.dirs.tmp, 0o1777); // like a container's /tmp: mariadbd's SST scripts (user mysql) use it
     mkdirSync(path.join(this.dirs.tmp, 'agent'), { recursive: true });
   }
 
