@@ -49,7 +49,8 @@ export function renderProxySQLConfigTemplate(options: ProxySQLConfigFileOptions)
   return [
     '# ProxySQL bootstrap file: read when the datadir has no proxysql.db yet (the first start',
     '# of this pod); later starts keep the runtime state the operator saved to disk.',
-    '# @@NAME@@ placeholders are filled from the environment by the start script.',
+    '# Placeholders (a variable name between double @ signs) are filled from the environment',
+    '# by the start script.',
     `datadir="${options.datadir}"`,
     `errorlog="${options.datadir}/proxysql.log"`,
     '',

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildProxySQLDesiredState, WRITER_WEIGHT, type ProxySQLDesiredInput } from '../../../src/proxysql/desired-state.js';
+import { planProxySQLChanges, type AdminStatement } from '../../../src/proxysql/diff.js';
+import { isDrainedInRuntime, proxysqlDrainPlan } from '../../../src/proxysql/drain.js';
+import { clusterMembers, HOSTGROUP } from '../../../src/proxysql/topology.js';
+import { observedAfterLoad } from './proxysql-observed.js';
+
+const SECRETS = { app: 'app-Secret-9f2', monitor: 'mon-Secret-77a' };
+const input = (over: Partial<ProxySQLDesiredInput> = {}): ProxySQLDesiredInput => ({
+  members: clusterMembers('shop', 'prod', 3),
+  writer: 'shop-0',
+  appUsers: [{ username: 'app', password: SECRETS.app, defaultSchema: 'app' }],
+  monitor: { username: 'monitor', password: SECRETS.monitor },
+  ...over,
+});
+const desired = (over: Partial<ProxySQLDesiredInput> = {}) => buildProxySQLDesiredState(input(over));
+const loads = (statements: AdminStatement[]) => statements.filter((s) => s.sql.startsWith('LOAD '));
+const variable = (name: string) => desired().variables.find((v) => v.variable_name === name)?.variable_value;
+
+describe('ProxySQL desired state', () => {
+  it('has one Galera hostgroup set with max_writers=1 and writer_is_also_reader=2', () => {
+    const [hg, ...rest] = desired().galeraHostgroups;
+    assert.equal(rest.length, 0);
+    assert.equal(hg!.max_writers, '1');
+    assert.equal(hg!.writer_is_also_reader, '2');
+    assert.deepEqual(
+      [hg!.writer_hostgroup, hg!.backup_writer_hostgroup, hg!.reader_hostgroup, hg!.offline_hostgroup],
+      [HOSTGROUP.writer, HOSTGROUP.backupWriter, HOSTGROUP.reader, HOSTGROUP.offline].map(String),
+    );
+  });
+
+  it('lists every member by stable DNS name on 3306, the writer with the single highest weight', () => {
+    const servers = desired({ writer: 'shop-1' }).servers;
+    assert.deepEqual(
+      servers.map((s) => s.hostname),
+      [0, 1, 2].map((i) => `shop-${i}.shop-headless.prod.svc.cluster.local`),
+    );
+    assert.ok(servers.every((s) => s.port === '3306' && s.hostgroup_id === String(HOSTGROUP.writer)));
+    const weights = servers.map((s) => Number(s.weight));
+    assert.equal(Math.max(...weights), WRITER_WEIGHT);
+    assert.equal(servers.find((s) => Number(s.weight) === WRITER_WEIGHT)!.comment, 'shop-1');
+    assert.equal(new Set(weights).size, weights.length, 'distinct weights: the successor is deterministic');
+  });
+
+  it('sets the measured-safe variables', () => {
+    assert.equal(variable('mysql-query_retries_on_failure'), '0');
+    assert.equal(variable('mysql-monitor_username'), 'monitor');
+    const interval = Number(variable('mysql-monitor_galera_healthcheck_interval'));
+    assert.ok(interval >= 500 && interval <= 1000);
+  });
+});
+
+describe('planProxySQLChanges', () => {
+  it('is empty when the runtime (strings, monitor-placed) equals the desired state', () => {
+    const state = desired();
+    assert.deepEqual(planProxySQLChanges(state, observedAfterLoad(state)).statements, []);
+  });
+
+  it('turns a writer change into weight updates and exactly one LOAD MYSQL SERVERS', () => {
+    const plan = planProxySQLChanges(desired({ writer: 'shop-1' }), observedAfterLoad(desired({ writer: 'shop-0' })));
+    const writes = plan.statements.filter((s) => !/^(LOAD|SAVE) /.test(s.sql));
+    assert.ok(writes.length > 0);
+    for (const w of writes) assert.match(w.sql, /^UPDATE mysql_servers SET weight=\? WHERE hostgroup_id=\? AND hostname=\? AND port=\?$/);
+    const raised = writes.find((w) => w.params[0] === String(WRITER_WEIGHT))!;
+    assert.equal(raised.params[2], 'shop-1.shop-headless.prod.svc.cluster.local');
+    assert.deepEqual(loads(plan.statements).map((s) => s.sql), ['LOAD MYSQL SERVERS TO RUNTIME']);
+    assert.equal(plan.statements.at(-1)!.sql, 'SAVE MYSQL SERVERS TO DISK');
+  });
+
+  it('programs a fresh ProxySQL completely, servers last', () => {
+    const empty = { config: [], runtime: [] };
+    const plan = planProxySQLChanges(desired(), {
+      global_variables: empty,
+      mysql_users: empty,
+      mysql_query_rules: empty,
+      mysql_galera_hostgroups: empty,
+      mysql_servers: empty,
+    });
+    assert.deepEqual(loads(plan.statements).map((s) => s.sql), [
+      'LOAD MYSQL VARIABLES TO RUNTIME',
+      'LOAD MYSQL USERS TO RUNTIME',
+      'LOAD MYSQL QUERY RULES TO RUNTIME',
+      'LOAD MYSQL SERVERS TO RUNTIME',
+    ]);
+    assert.equal(plan.statements.filter((s) => s.sql.startsWith('INSERT INTO mysql_servers')).length, 3);
+    assert.equal(plan.statements.filter((s) => s.sql.startsWith('INSERT INTO mysql_query_rules')).length, desired().queryRules.length);
+  });
+
+  it('deletes a removed member and loads servers once', () => {
+    const plan = planProxySQLChanges(
+      desired({ members: clusterMembers('shop', 'prod', 2) }),
+      observedAfterLoad(desired({ members: clusterMembers('shop', 'prod', 3) })),
+    );
+    const deletes = plan.statements.filter((s) => s.sql.startsWith('DELETE'));
+    assert.equal(deletes.length, 1);
+    assert.equal(deletes[0]!.sql, 'DELETE FROM mysql_servers WHERE hostgroup_id=? AND hostname=? AND port=?');
+    assert.deepEqual(deletes[0]!.params, ['10', 'shop-2.shop-headless.prod.svc.cluster.local', '3306']);
+    assert.equal(loads(plan.statements).length, 1);
+  });
+
+  it('loads without writing when the config is right but was never loaded', () => {
+    const before = desired({ writer: 'shop-0' });
+    const after = desired({ writer: 'shop-2' });
+    const observed = observedAfterLoad(before);
+    observed.mysql_servers = { config: after.servers, runtime: observed.mysql_servers!.runtime };
+    const plan = planProxySQLChanges(after, observed);
+    assert.deepEqual(plan.statements.map((s) => s.sql), ['LOAD MYSQL SERVERS TO RUNTIME', 'SAVE MYSQL SERVERS TO DISK']);
+  });
+
+  it('changes a password with one UPDATE and loads users only', () => {
+    const plan = planProxySQLChanges(
+      desired({ appUsers: [{ username: 'app', password: 'new-Secret-31', defaultSchema: 'app' }] }),
+      observedAfterLoad(desired()),
+    );
+    assert.deepEqual(plan.statements.map((s) => s.sql), [
+      'UPDATE mysql_users SET password=? WHERE username=?',
+      'LOAD MYSQL USERS TO RUNTIME',
+      'SAVE MYSQL USERS TO DISK',
+    ]);
+  });
+
+  it('removes query rules it does not own and leaves other global variables alone', () => {
+    const state = desired();
+    const observed = observedAfterLoad(state);
+    const stray = { ...state.queryRules[0]!, rule_id: '999' };
+    observed.mysql_query_rules = { config: [...state.queryRules, stray], runtime: [...state.queryRules, stray] };
+    const other = { variable_name: 'mysql-threads', variable_value: '4' };
+    observed.global_variables = {
+      config: [...state.variables, other],
+      runtime: [...state.variables, other],
+    };
+    const plan = planProxySQLChanges(state, observed);
+    assert.deepEqual(plan.statements.map((s) => [s.sql, s.params]), [
+      ['DELETE FROM mysql_query_rules WHERE rule_id=?', ['999']],
+      ['LOAD MYSQL QUERY RULES TO RUNTIME', []],
+      ['SAVE MYSQL QUERY RULES TO DISK', []],
+    ]);
+  });
+
+  it('keeps values out of the SQL text: placeholders only, one per parameter', () => {
+    const empty = { config: [], runtime: [] };
+    const plan = planProxySQLChanges(desired(), { mysql_users: empty, global_variables: empty });
+    for (const s of plan.statements) {
+      assert.equal(s.sql.split('?').length - 1, s.params.length, s.sql);
+      for (const secret of Object.values(SECRETS)) assert.ok(!s.sql.includes(secret));
+      assert.ok(!s.sql.includes(';'), 'one statement per call');
+    }
+    assert.ok(plan.statements.some((s) => s.params.includes(SECRETS.app)));
+  });
+});
+
+describe('ProxySQL drain', () => {
+  const host = 'shop-1.shop-headless.prod.svc.cluster.local';
+
+  it('drains on the member with wsrep_desync, not with OFFLINE_SOFT', () => {
+    const plan = proxysqlDrainPlan(host, false);
+    assert.equal(plan.drainStatement, 'SET GLOBAL wsrep_desync=ON');
+    assert.equal(plan.undrainStatement, 'SET GLOBAL wsrep_desync=OFF');
+  });
+
+  it('sees the drain in runtime_mysql_servers once the member left the writer and reader hostgroups', () => {
+    const row = (hostgroup_id: string, status: string) => ({ hostgroup_id, hostname: host, port: '3306', status });
+    assert.equal(isDrainedInRuntime([row('30', 'ONLINE'), row('20', 'ONLINE')], host), false);
+    assert.equal(isDrainedInRuntime([row('10', 'ONLINE')], host), false);
+    assert.equal(isDrainedInRuntime([row('40', 'ONLINE'), row('10', 'SHUNNED')], host), true);
+  });
+});
