@@ -88,6 +88,9 @@ fail() {
   exit 1
 }
 
+# As PID 1 bash ignores SIGTERM unless trapped; stop promptly while recovering or waiting.
+trap 'log "stopped by signal while $PHASE"; exit 143' TERM INT
+
 mkdir -p "$GALERA_RUN_DIR" "$RUN_MYSQLD_DIR" "$TMP_DIR" "$SST_LOG_DIR" "$DATA_DIR"
 set_phase Initializing "preparing directories"
 # An instruction is one-shot: one written before this start is void.
