@@ -3,9 +3,11 @@ import {
   ApiException,
   CoreV1Api,
   type KubeConfig,
+  PatchStrategy,
   StorageV1Api,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { WatchedCollection, describe } from './net/watched-collection.js';
@@ -16,6 +18,7 @@ import {
   buildStorageClass,
   claimNeedsVolume,
   reclaimableDir,
+  requestedExpansion,
   volumeDirFor,
   volumeNameFor,
   volumeToReclaim,
@@ -24,6 +27,7 @@ import {
 const RECONCILE_DEBOUNCE_MS = 100;
 const RESYNC_INTERVAL_MS = 15_000;
 const STORAGE_CLASS_RETRY_MS = 2_000;
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 function statusOf(err: unknown): number | undefined {
   return err instanceof ApiException ? err.code : undefined;
@@ -95,6 +99,11 @@ export class LocalProvisioner {
           const existing = await this.storage.readStorageClass({ name: STORAGE_CLASS_NAME }).catch(() => undefined);
           if (existing && existing.provisioner !== PROVISIONER_NAME) {
             this.log.warn({ provisioner: existing.provisioner }, 'storage class "local" belongs to another provisioner');
+          } else if (existing && !existing.allowVolumeExpansion) {
+            // The only mutable field that matters; classes made by older agents lack it.
+            await this.storage
+              .patchStorageClass({ name: STORAGE_CLASS_NAME, body: { allowVolumeExpansion: true } }, MERGE_PATCH)
+              .catch((e: unknown) => this.log.warn({ err: describe(e) }, 'could not allow volume expansion'));
           }
           return;
         }
@@ -123,6 +132,11 @@ export class LocalProvisioner {
     }
     for (const pv of this.volumes.list()) {
       if (volumeToReclaim(pv)) work.push(this.once(pv.metadata!.name!, () => this.reclaim(pv)));
+    }
+    for (const pvc of this.claims.list()) {
+      const pv = pvc.spec?.volumeName ? this.volumes.get(pvc.spec.volumeName) : undefined;
+      const size = pv && requestedExpansion(pvc, pv);
+      if (size) work.push(this.once(pv.metadata!.name!, () => this.expand(pvc, pv, size)));
     }
     await Promise.all(work);
   }
@@ -155,6 +169,19 @@ export class LocalProvisioner {
       { claim: `${pvc.metadata?.namespace}/${pvc.metadata?.name}`, volume: pv.metadata?.name, path: dir },
       'volume provisioned',
     );
+  }
+
+  /** Record a grown claim's new size on its volume and in the claim's status (no data moves). */
+  private async expand(pvc: V1PersistentVolumeClaim, pv: V1PersistentVolume, size: string): Promise<void> {
+    const name = pv.metadata!.name!;
+    const namespace = pvc.metadata!.namespace!;
+    const claim = pvc.metadata!.name!;
+    await this.core.patchPersistentVolume({ name, body: { spec: { capacity: { storage: size } } } }, MERGE_PATCH);
+    await this.core.patchNamespacedPersistentVolumeClaimStatus(
+      { name: claim, namespace, body: { status: { capacity: { storage: size }, allocatedResources: { storage: size } } } },
+      MERGE_PATCH,
+    );
+    this.log.info({ claim: `${namespace}/${claim}`, volume: name, size }, 'volume expanded');
   }
 
   private async reclaim(pv: V1PersistentVolume): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppsV1Api, CoreV1Api, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, PatchStrategy, type V1StatefulSet, setHeaderOptions } from '@kubernetes/client-node';
 import {
   clusterMissing,
   containerLog,
@@ -15,7 +15,7 @@ import { waitFor } from '../../unit/agent-net/support/wait.js';
 
 /*
  * Volumes in the local cluster, end to end: a StatefulSet's claim is provisioned from the default
- * StorageClass and bound, its data outlives the pod, and deleting the claim deletes the volume
+ * StorageClass and bound, growing it is recorded, its data outlives the pod, and deleting the claim deletes the volume
  * and its directory.
  */
 
@@ -103,6 +103,23 @@ describe('local cluster storage', { skip: clusterMissing(), timeout: 300_000 }, 
     assert.equal(pv.spec?.capacity?.['storage'], '16Mi');
     volumeDir = pv.spec?.hostPath?.path ?? '';
     assert.ok(volumeDir && existsSync(volumeDir), `volume directory ${volumeDir} exists`);
+  });
+
+  it('records a grown claim on its volume and in its status', async () => {
+    await core.patchNamespacedPersistentVolumeClaim(
+      { name: CLAIM, namespace: ns, body: { spec: { resources: { requests: { storage: '32Mi' } } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor(
+      'the claim to report 32Mi',
+      async () => {
+        const pvc = await core.readNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: ns });
+        return pvc.status?.capacity?.['storage'] === '32Mi';
+      },
+      30_000,
+    );
+    const pv = await core.readPersistentVolume({ name: volumeName });
+    assert.equal(pv.spec?.capacity?.['storage'], '32Mi');
   });
 
   it('keeps the data when the pod is re-created', async () => {

@@ -7,6 +7,7 @@ import {
   buildStorageClass,
   claimNeedsVolume,
   reclaimableDir,
+  requestedExpansion,
   volumeToReclaim,
 } from '../../../hack/cluster/agent/storage/volumes.js';
 
@@ -40,6 +41,7 @@ describe('storage class', () => {
     assert.equal(sc.provisioner, 'local.galera-operator.dev/hostpath');
     assert.equal(sc.volumeBindingMode, 'Immediate');
     assert.equal(sc.reclaimPolicy, 'Delete');
+    assert.equal(sc.allowVolumeExpansion, true);
   });
 });
 
@@ -93,5 +95,36 @@ describe('reclaiming', () => {
     assert.equal(reclaimableDir(released('/v/vols/a/b'), '/v/vols'), undefined);
     assert.equal(reclaimableDir(released('/v/other/abc'), '/v/vols'), undefined);
     assert.equal(reclaimableDir(released(''), '/v/vols'), undefined);
+  });
+});
+
+describe('requestedExpansion', () => {
+  function boundPair(request: string, pvSize: string, reported: string) {
+    const pvc = claim({ phase: 'Bound', volumeName: 'pvc-1234-abcd' });
+    pvc.spec!.resources = { requests: { storage: request } };
+    pvc.status!.capacity = { storage: reported };
+    const pv = buildPersistentVolume(claim(), '/v');
+    pv.spec!.capacity = { storage: pvSize };
+    return { pvc, pv };
+  }
+
+  it('asks for the new request when the claim grew past its volume or its reported capacity', () => {
+    const grown = boundPair('4Gi', '2Gi', '2Gi');
+    assert.equal(requestedExpansion(grown.pvc, grown.pv), '4Gi');
+    const halfway = boundPair('4Gi', '4Gi', '2Gi');
+    assert.equal(requestedExpansion(halfway.pvc, halfway.pv), '4Gi');
+  });
+
+  it('does nothing when sizes match, for shrink requests, or for volumes not ours or not bound to it', () => {
+    const same = boundPair('2048Mi', '2Gi', '2Gi');
+    assert.equal(requestedExpansion(same.pvc, same.pv), undefined);
+    const smaller = boundPair('1Gi', '2Gi', '2Gi');
+    assert.equal(requestedExpansion(smaller.pvc, smaller.pv), undefined);
+    const foreign = boundPair('4Gi', '2Gi', '2Gi');
+    foreign.pv.metadata!.annotations = {};
+    assert.equal(requestedExpansion(foreign.pvc, foreign.pv), undefined);
+    const other = boundPair('4Gi', '2Gi', '2Gi');
+    other.pv.spec!.claimRef!.uid = 'someone-else';
+    assert.equal(requestedExpansion(other.pvc, other.pv), undefined);
   });
 });

@@ -4,6 +4,7 @@ import type {
   V1PersistentVolumeClaim,
   V1StorageClass,
 } from '@kubernetes/client-node';
+import { parseQuantity } from './quantity.js';
 
 export const STORAGE_CLASS_NAME = 'local';
 export const PROVISIONER_NAME = 'local.galera-operator.dev/hostpath';
@@ -19,6 +20,7 @@ export function buildStorageClass(): V1StorageClass {
     provisioner: PROVISIONER_NAME,
     reclaimPolicy: 'Delete',
     volumeBindingMode: 'Immediate',
+    allowVolumeExpansion: true,
   };
 }
 
@@ -97,4 +99,24 @@ export function reclaimableDir(pv: V1PersistentVolume, volumesDir: string): stri
   const name = basename(dir);
   if (dirname(dir) !== resolve(volumesDir) || name === '' || name.startsWith('.')) return undefined;
   return dir;
+}
+
+/**
+ * The size a bound claim of ours has been grown to, when its volume or its reported capacity
+ * is still smaller; undefined otherwise. A directory has no size to change, so expanding is
+ * only bookkeeping: PV capacity and the claim's status.
+ */
+export function requestedExpansion(pvc: V1PersistentVolumeClaim, pv: V1PersistentVolume): string | undefined {
+  const ours = pv.metadata?.annotations?.[PROVISIONED_BY_ANNOTATION] === PROVISIONER_NAME;
+  const bound =
+    pvc.status?.phase === 'Bound' &&
+    pvc.spec?.volumeName === pv.metadata?.name &&
+    pv.spec?.claimRef?.uid === pvc.metadata?.uid;
+  if (!ours || !bound) return undefined;
+  const requestText = pvc.spec?.resources?.requests?.['storage'];
+  const request = parseQuantity(requestText);
+  if (request === undefined) return undefined;
+  const volumeSize = parseQuantity(pv.spec?.capacity?.['storage']) ?? 0;
+  const reported = parseQuantity(pvc.status?.capacity?.['storage']) ?? 0;
+  return request > volumeSize || request > reported ? requestText : undefined;
 }
