@@ -145,7 +145,7 @@ export class ServiceProxy {
     const apiServer = this.apiServer ?? { host: '', port: 0 };
     const endpoints = serviceEndpoints(svc, portId, this.pods.list(), apiServer).filter((e) => e.host !== '');
     const chosen = pickEndpoint(endpoints, listener.pick, { ip: clientIp, now: Date.now() }, affinitySeconds(svc));
-    if (!chosen) this.log.info({ service: `${namespace}/${service}`, port: portId }, 'no ready endpoint; connection rejected');
+    if (!chosen) this.log.debug({ service: `${namespace}/${service}`, port: portId }, 'no ready endpoint; connection rejected');
     return chosen;
   }
 

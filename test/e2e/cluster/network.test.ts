@@ -155,7 +155,7 @@ describe('local cluster networking', { skip: clusterMissing(), timeout: 360_000 
     kc = loadKubeConfig();
     core = kc.makeApiClient(CoreV1Api);
     ns = await createNamespace(core, 'e2e-net');
-    // Not under /tmp: each pod gets its own /tmp, mounted before its volumes.
+    // A host directory outside /tmp (every pod has a private /tmp), mounted into the servers.
     flagDir = mkdtempSync('/var/tmp/e2e-net-flags-');
     const svc = await core.createNamespacedService({
       namespace: ns,
