@@ -116,5 +116,9 @@ describe('entrypoint states of a single member', { timeout: 180_000 }, () => {
     assert.equal(alive.code, 0, alive.output);
     const ready = await probe('readiness');
     assert.notEqual(ready.code, 0, 'not ready while waiting');
+
+    const stopping = Date.now();
+    await sandbox.pod(0).stopMariadb(5_000);
+    assert.ok(Date.now() - stopping < 3_000, 'a waiting entrypoint stops promptly on SIGTERM');
   });
 });
