@@ -9,6 +9,7 @@
  */
 import { ConditionReason } from './reasons.js';
 import { electBootstrapSource } from './election.js';
+import { decideQuorumRecovery } from './quorumLoss.js';
 import { decide, everyMemberSynced, joinStep, nextGeneration, type Context } from './lifecycleContext.js';
 import { collect, orderBootstrap, startFullCrash, startQuorumRecovery } from './startRecovery.js';
 import {
@@ -106,6 +107,24 @@ function bootstrappingStep(ctx: Context, recovery: RecoveryStatus): LifecycleDec
   return reportedSourceStep(ctx, recovery, member);
 }
 
+/**
+ * The survivor is still not Primary: repeat pc.bootstrap on it — never on another — once the
+ * picture is as safe as when it was chosen (nobody unheard, nobody known to be ahead of it).
+ */
+function repeatPcBootstrap(ctx: Context, recovery: RecoveryStatus, pod: string): LifecycleDecision {
+  const quorum = decideQuorumRecovery({ members: ctx.members, explicitChoice: pod });
+  if (quorum.outcome === 'pcBootstrap') {
+    return decide(ctx, recovery, { outcome: 'act', reason: ConditionReason.QuorumRestoring, members: [pod],
+      message: `pc.bootstrap on ${pod} (asked again, still not Primary)`,
+      action: { type: 'pcBootstrap', pod, generation: recovery.generation } });
+  }
+  if (quorum.outcome === 'wait' || quorum.outcome === 'none') {
+    return decide(ctx, recovery, { outcome: 'wait', reason: quorum.reason, message: quorum.message, members: quorum.members });
+  }
+  return stall(ctx, recovery, ConditionReason.SourceNoLongerSafe,
+    `${pod} is still not Primary and may no longer be bootstrapped: ${quorum.message}`, [pod, ...quorum.members.filter((p) => p !== pod)]);
+}
+
 function reportedSourceStep(ctx: Context, recovery: RecoveryStatus, member: ReportedMember): LifecycleDecision {
   const { pod } = member;
   switch (member.report.phase) {
@@ -115,11 +134,7 @@ function reportedSourceStep(ctx: Context, recovery: RecoveryStatus, member: Repo
       return stall(ctx, recovery, ConditionReason.SourceFailed,
         `the chosen source ${pod} failed: ${member.report.message ?? 'no message'}`, [pod]);
     case 'Running':
-      if (recovery.kind === 'QuorumLoss' && member.live !== null) {
-        return decide(ctx, recovery, { outcome: 'act', reason: ConditionReason.QuorumRestoring, members: [pod],
-          message: `pc.bootstrap on ${pod} (asked again, still not Primary)`,
-          action: { type: 'pcBootstrap', pod, generation: recovery.generation } });
-      }
+      if (recovery.kind === 'QuorumLoss' && member.live !== null) return repeatPcBootstrap(ctx, recovery, pod);
       break;
     case 'Initializing':
     case 'Recovering':

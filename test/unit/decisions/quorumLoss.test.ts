@@ -64,9 +64,14 @@ test('automatic=false reports the would-be pc.bootstrap and waits', () => {
 
 test('resuming: pc.bootstrap is repeated on the same member only, never on a second one', () => {
   const rec: RecoveryStatus = { generation: 4, kind: 'QuorumLoss', phase: 'Bootstrapping', source: 'db-0', chosenBy: 'operator', reported: {}, since: NOW.toISOString() };
-  // db-1 came back running with more commits: still only db-0 is told.
-  const d = decideWith([nonPrimary(0, 20), nonPrimary(1, 30), reported(2, { seqno: 1 })], { recovery: rec });
+  const d = decideWith([nonPrimary(0, 20), nonPrimary(1, 20), reported(2, { seqno: 1 })], { recovery: rec });
   assert.deepEqual(d.action, { type: 'pcBootstrap', pod: 'db-0', generation: 4 });
+  // db-1 came back running with more commits: db-0 is not told again, and db-1 is never told.
+  const ahead = decideWith([nonPrimary(0, 20), nonPrimary(1, 30), reported(2, { seqno: 1 })], { recovery: rec });
+  assert.deepEqual([ahead.outcome, ahead.action, ahead.reason], ['stall', null, ConditionReason.SourceNoLongerSafe]);
+  // Someone became unheard since: wait.
+  const unheard = decideWith([nonPrimary(0, 20), running(1, null), reported(2, { seqno: 1 })], { recovery: rec });
+  assert.deepEqual([unheard.outcome, unheard.action], ['wait', null]);
   const healed = decideWith([synced(0), nonPrimary(1, 20), reported(2, { seqno: 1 })], { recovery: rec });
   assert.deepEqual([healed.recovery?.phase, healed.action], ['Joining', { type: 'instruct', pod: 'db-2', instruction: { action: 'join', generation: 4 } }]);
 });
