@@ -149,7 +149,10 @@ export class Manager {
       concurrency: registration.concurrency,
       observer: this.metrics.controllerObserver(),
     });
-    this.informer(registration.primary).on((_event, obj) => queue.add(keyOf(obj)));
+    this.informer(registration.primary).on((event, obj) => {
+      if (event === 'delete' && obj.metadata?.uid) this.statusWriters.forEach((writer) => writer.forget(obj.metadata!.uid!));
+      queue.add(keyOf(obj));
+    });
     for (const owned of registration.owns ?? []) {
       const watch = isOwnedWatch(owned) ? owned : { resource: owned };
       const mapTo = watch.mapTo ?? ((obj: KubernetesObject) => ownerKeysFor(obj, registration.primary));
