@@ -41,7 +41,8 @@ export interface Context {
   primaryUuid: string | undefined;
   policy: RecoveryPolicy;
   explicitChoice: string | undefined;
-  now: Date;
+  /** ISO-8601 time of the decision. */
+  now: string;
 }
 
 export function makeContext(input: LifecycleInput): Context {
@@ -55,7 +56,7 @@ export function makeContext(input: LifecycleInput): Context {
     primaryUuid: liveUuid && liveUuid !== ZERO_UUID ? liveUuid : undefined,
     policy: input.policy,
     explicitChoice: choice === undefined || choice === '' ? undefined : choice,
-    now: input.now,
+    now: input.now.toISOString(),
   };
 }
 

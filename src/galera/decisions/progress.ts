@@ -95,12 +95,13 @@ export function snapshotPositions(members: readonly MemberObservation[], previou
 }
 
 /** The next status: `since` moves only when the phase or generation changes. */
-export function advance(current: RecoveryStatus, next: Partial<RecoveryStatus>, now: Date): RecoveryStatus {
+/** `now`: ISO-8601 time of the decision. */
+export function advance(current: RecoveryStatus, next: Partial<RecoveryStatus>, now: string): RecoveryStatus {
   const merged: RecoveryStatus = { ...current, ...next };
   const moved = merged.phase !== current.phase || merged.generation !== current.generation;
-  return moved ? { ...merged, since: now.toISOString() } : merged;
+  return moved ? { ...merged, since: now } : merged;
 }
 
-export function freshRecovery(generation: number, kind: RecoveryKind, phase: RecoveryPhase, now: Date): RecoveryStatus {
-  return { generation, kind, phase, reported: {}, since: now.toISOString() };
+export function freshRecovery(generation: number, kind: RecoveryKind, phase: RecoveryPhase, now: string): RecoveryStatus {
+  return { generation, kind, phase, reported: {}, since: now };
 }
