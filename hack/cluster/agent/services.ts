@@ -142,8 +142,7 @@ export class ServiceProxy {
     const { namespace, service, portId } = listener.spec;
     const svc = this.services.get(service, namespace);
     if (!svc) return undefined;
-    const apiServer = this.apiServer ?? { host: '', port: 0 };
-    const endpoints = serviceEndpoints(svc, portId, this.pods.list(), apiServer).filter((e) => e.host !== '');
+    const endpoints = serviceEndpoints(svc, portId, this.pods.list(), this.apiServer);
     const chosen = pickEndpoint(endpoints, listener.pick, { ip: clientIp, now: Date.now() }, affinitySeconds(svc));
     if (!chosen) this.log.debug({ service: `${namespace}/${service}`, port: portId }, 'no ready endpoint; connection rejected');
     return chosen;

@@ -91,6 +91,7 @@ describe('serviceEndpoints', () => {
   it('sends the kubernetes service to the API server', () => {
     const k8s = service('kubernetes', { ns: 'default', clusterIP: '127.96.0.1', selector: {}, ports: [{ name: 'https', port: 443, targetPort: 6443 }] });
     assert.deepEqual(serviceEndpoints(k8s, 'https', [], apiServer), [{ key: 'apiserver', host: '127.0.0.1', port: 6443 }]);
+    assert.deepEqual(serviceEndpoints(k8s, 'https', [], undefined), []);
   });
 });
 

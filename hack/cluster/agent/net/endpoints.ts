@@ -79,14 +79,19 @@ export function isKubernetesApiService(svc: V1Service): boolean {
   return svc.metadata?.namespace === 'default' && svc.metadata?.name === 'kubernetes';
 }
 
-/** Where new connections to one Service port may go, in a stable order. */
+/**
+ * Where new connections to one Service port may go, in a stable order. `default/kubernetes`
+ * goes to the API server (none when its address is unknown or not allowed).
+ */
 export function serviceEndpoints(
   svc: V1Service,
   portId: string,
   pods: readonly V1Pod[],
-  apiServer: { host: string; port: number },
+  apiServer: { host: string; port: number } | undefined,
 ): Endpoint[] {
-  if (isKubernetesApiService(svc)) return [{ key: 'apiserver', host: apiServer.host, port: apiServer.port }];
+  if (isKubernetesApiService(svc)) {
+    return apiServer ? [{ key: 'apiserver', host: apiServer.host, port: apiServer.port }] : [];
+  }
   const servicePort = (svc.spec?.ports ?? []).find((p) => servicePortId(p) === portId);
   if (!servicePort) return [];
   const endpoints: Endpoint[] = [];
@@ -107,6 +112,12 @@ export interface PickState {
 
 export function newPickState(): PickState {
   return { counter: 0, affinity: new Map() };
+}
+
+const MAX_AFFINITY_ENTRIES = 1024;
+
+function forgetExpired(state: PickState, now: number): void {
+  for (const [ip, entry] of state.affinity) if (entry.expiresAt <= now) state.affinity.delete(ip);
 }
 
 /** Default for `sessionAffinityConfig.clientIP.timeoutSeconds`, as in Kubernetes. */
@@ -137,6 +148,7 @@ export function pickEndpoint(
   const chosen = endpoints[state.counter % endpoints.length]!;
   state.counter = (state.counter + 1) % Number.MAX_SAFE_INTEGER;
   if (affinitySeconds !== undefined) {
+    if (state.affinity.size >= MAX_AFFINITY_ENTRIES) forgetExpired(state, client.now);
     state.affinity.set(client.ip, { endpointKey: chosen.key, expiresAt: client.now + affinitySeconds * 1000 });
   }
   return chosen;
