@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ensureUsers, isPrimarySynced, readWsrepStatus, setDesync, setPcBootstrap } from '../../../src/mysql/index.js';
 import { GaleraSandbox } from './harness/galera-sandbox.js';
-import { sleep } from './harness/wait.js';
+import { sleep, waitFor } from './harness/wait.js';
 
 const IPS = ['127.4.0.1', '127.4.0.2', '127.4.0.3'];
 
@@ -97,6 +98,70 @@ describe('in-pod lifecycle with rsync SST', { timeout: 240_000 }, () => {
     console.log(`member restart by IST: ${seconds.toFixed(1)} s from join instruction to Synced`);
   });
 
+  it('SQL helpers: ensureUsers is idempotent and replicated, desync toggles, a paused member times out', async () => {
+    const users = {
+      app: { user: 'app', password: 'app-pw-rotated-1', hosts: ['%'], database: 'app' },
+      monitor: { user: 'monitor', password: 'monitor-pw-rotated-1', hosts: ['%', 'localhost'] },
+    };
+    for (let round = 0; round < 2; round++) {
+      const result = await ensureUsers(sandbox.rootEndpoint(0), users);
+      assert.ok(result.ok, result.ok ? '' : result.error.message);
+    }
+    const asApp = await readWsrepStatus({ host: IPS[2]!, user: 'app', password: 'app-pw-rotated-1' });
+    assert.ok(asApp.ok, 'the app user (created on db-0) logs in on db-2');
+    const wrong = await readWsrepStatus({ host: IPS[2]!, user: 'app', password: 'not-the-password' });
+    assert.ok(!wrong.ok && wrong.error.kind === 'auth');
+
+    assert.ok((await setDesync(sandbox.rootEndpoint(1), true)).ok);
+    const desynced = await readWsrepStatus(sandbox.rootEndpoint(1));
+    assert.ok(desynced.ok);
+    assert.equal(desynced.value.localState, 2);
+    assert.equal(isPrimarySynced(desynced.value), false);
+    assert.ok((await setDesync(sandbox.rootEndpoint(1), false)).ok);
+    await sandbox.waitSynced(1, 10_000);
+
+    const pid = sandbox.pod(1).mariadbPid;
+    assert.ok(pid);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const paused = await readWsrepStatus(sandbox.rootEndpoint(1), { connectMs: 1000, queryMs: 1000 });
+      assert.ok(!paused.ok && paused.error.kind === 'timeout', JSON.stringify(paused));
+      assert.ok(Date.now() - started < 4000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const closed = await readWsrepStatus({ host: '127.4.0.9', user: 'root', password: 'x' }, { connectMs: 1000, queryMs: 1000 });
+    assert.ok(!closed.ok && closed.error.kind === 'unreachable');
+    await sandbox.waitSynced(1, 30_000);
+  });
+
+  it('quorum loss: pc.bootstrap on the lone survivor makes it Primary, the others rejoin', async () => {
+    await Promise.all([sandbox.pod(1).killMariadb(), sandbox.pod(2).killMariadb()]);
+    await waitFor('db-0 non-Primary', 30_000, async () => {
+      const status = await readWsrepStatus(sandbox.rootEndpoint(0), { connectMs: 1000, queryMs: 2000 });
+      return status.ok && status.value.clusterStatus === 'non-Primary' ? true : undefined;
+    });
+    await assert.rejects(sandbox.sql(0, "INSERT INTO app.acked VALUES (31, 'no-quorum')"), /1047|WSREP/);
+    const started = Date.now();
+    const bootstrap = await setPcBootstrap(sandbox.rootEndpoint(0));
+    assert.ok(bootstrap.ok, bootstrap.ok ? '' : bootstrap.error.message);
+    const primary = await sandbox.waitSynced(0, 10_000);
+    assert.equal(primary.clusterSize, 1);
+    console.log(`pc.bootstrap: Primary again after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await sandbox.sql(0, "INSERT INTO app.acked VALUES (31, 'after-pc-bootstrap')");
+
+    for (const i of [1, 2]) sandbox.pod(i).startMariadb();
+    for (const i of [1, 2]) {
+      const report = await sandbox.waitForReport(i, 'Waiting', 30_000, (r) => r.phase === 'Waiting');
+      assert.equal(report.positionSource, 'wsrep-recover');
+      await sandbox.instruct(i, { action: 'join', generation });
+      await sandbox.waitSynced(i, 60_000);
+    }
+    const rows = await sandbox.sql<{ note: string }>(2, 'SELECT note FROM app.acked WHERE id = 31');
+    assert.deepEqual(rows.map((r) => r.note), ['after-pc-bootstrap']);
+  });
+
   it('after kill -9 of all members, bootstrapping the highest recovered position loses no acknowledged row', async () => {
     const acked: number[] = [];
     let writing = true;
@@ -142,7 +207,7 @@ describe('in-pod lifecycle with rsync SST', { timeout: 240_000 }, () => {
     }
     console.log(`full crash: ${((Date.now() - started) / 1000).toFixed(1)} s from restart to 3 members Synced (source db-${source})`);
 
-    const expected = [...Array.from({ length: 30 }, (_, k) => k + 1), ...acked];
+    const expected = [...Array.from({ length: 31 }, (_, k) => k + 1), ...acked];
     for (let i = 0; i < 3; i++) {
       const rows = await sandbox.sql<{ id: number }>(i, 'SELECT id FROM app.acked');
       const present = new Set(rows.map((r) => Number(r.id)));
