@@ -23,7 +23,14 @@ export interface ProxySQLAdminTarget {
 export type ProxySQLSyncStage = 'connect' | 'read' | 'apply';
 
 export type ProxySQLSyncResult =
-  | { ok: true; changed: boolean; loadedModules: ProxySQLModule[]; applied: string[] }
+  | {
+      ok: true;
+      changed: boolean;
+      loadedModules: ProxySQLModule[];
+      applied: string[];
+      /** Desired rows this ProxySQL version has no place for (unknown variables). */
+      unsupported: string[];
+    }
   | {
       ok: false;
       stage: ProxySQLSyncStage;
@@ -118,7 +125,13 @@ export async function applyPlan(
     }
     applied.push(statement.sql);
   }
-  return { ok: true, changed: plan.statements.length > 0, loadedModules: plan.loadedModules, applied };
+  return {
+    ok: true,
+    changed: plan.statements.length > 0,
+    loadedModules: plan.loadedModules,
+    applied,
+    unsupported: plan.unsupported,
+  };
 }
 
 function secretsOf(desired: ProxySQLDesiredState): string[] {

@@ -43,6 +43,8 @@ export interface ProxySQLPlan {
   statements: AdminStatement[];
   /** Modules that get `LOAD … TO RUNTIME` (and `SAVE … TO DISK`). */
   loadedModules: ProxySQLModule[];
+  /** Desired rows this ProxySQL has no place for (e.g. `global_variables:mysql-foo`). */
+  unsupported: string[];
 }
 
 export function desiredRows(spec: TableSpec, desired: ProxySQLDesiredState): Row[] {
@@ -69,12 +71,18 @@ export function planProxySQLChanges(
 ): ProxySQLPlan {
   const statements: AdminStatement[] = [];
   const loadedModules: ProxySQLModule[] = [];
+  const unsupported: string[] = [];
   const modules = [...new Set(tables.map((t) => t.module))];
   for (const module of modules) {
     let needsLoad = false;
     for (const spec of tables.filter((t) => t.module === module)) {
-      const want = desiredRows(spec, desired);
       const seen = observed[spec.table] ?? { config: [], runtime: [] };
+      let want = desiredRows(spec, desired);
+      if (spec.onlyExistingKeys) {
+        const present = new Set(seen.config.map((r) => keyOf(spec, r)));
+        unsupported.push(...want.filter((r) => !present.has(keyOf(spec, r))).map((r) => `${spec.table}:${spec.key.map((k) => r[k]).join('/')}`));
+        want = want.filter((r) => present.has(keyOf(spec, r)));
+      }
       const writes = configStatements(spec, want, seen.config);
       statements.push(...writes);
       needsLoad ||= writes.length > 0 || !runtimeMatches(spec, want, seen.runtime);
@@ -87,7 +95,7 @@ export function planProxySQLChanges(
       );
     }
   }
-  return { statements, loadedModules };
+  return { statements, loadedModules, unsupported };
 }
 
 /** DELETE / INSERT / UPDATE statements that turn the config table into the desired rows. */

@@ -19,6 +19,12 @@ export interface TableSpec {
   key: readonly string[];
   /** Every column the operator sets; others keep ProxySQL's defaults. */
   columns: readonly string[];
+  /**
+   * Desired rows whose key the config table lacks are left out instead of inserted: a global
+   * variable this ProxySQL version does not know would never reach runtime, and the module
+   * would be loaded again on every sync.
+   */
+  onlyExistingKeys?: boolean;
   /** Rows the operator does not own and must leave alone (e.g. other global variables). */
   ownsRow?: (row: Row, desired: readonly Row[]) => boolean;
   /** Canonical value for comparisons (e.g. a password in clear text or hashed). */
@@ -131,6 +137,7 @@ export const VARIABLES_TABLE: TableSpec = {
   module: 'MYSQL VARIABLES',
   key: ['variable_name'],
   columns: ['variable_name', 'variable_value'],
+  onlyExistingKeys: true,
   ownsRow: (row, desired) => desired.some((d) => d.variable_name === row.variable_name),
 };
 

@@ -107,7 +107,7 @@ test('ProxySQL in front of a real Galera cluster', { timeout: 300_000 }, async (
       assert.ok(first.ok && first.loadedModules.includes('MYSQL SERVERS'));
       await sleep(2000); // a few Galera checks: the monitor places the members
       const second = await syncProxySQL(admin, buildProxySQLDesiredState(input('m1')));
-      assert.deepEqual(second, { ok: true, changed: false, loadedModules: [], applied: [] });
+      assert.deepEqual(second, { ok: true, changed: false, loadedModules: [], applied: [], unsupported: [] });
     });
 
     await t.test('reports a wrong admin password as a failed connect', async () => {

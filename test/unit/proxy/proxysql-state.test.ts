@@ -15,6 +15,11 @@ const input = (over: Partial<ProxySQLDesiredInput> = {}): ProxySQLDesiredInput =
   ...over,
 });
 const desired = (over: Partial<ProxySQLDesiredInput> = {}) => buildProxySQLDesiredState(input(over));
+/** A fresh ProxySQL's global_variables: every variable present, with its default value. */
+const defaultVariables = () => {
+  const rows = desired().variables.map((v) => ({ variable_name: v.variable_name!, variable_value: '1' }));
+  return { config: rows, runtime: rows.map((r) => ({ ...r })) };
+};
 const loads = (statements: AdminStatement[]) => statements.filter((s) => s.sql.startsWith('LOAD '));
 const variable = (name: string) => desired().variables.find((v) => v.variable_name === name)?.variable_value;
 
@@ -71,7 +76,7 @@ describe('planProxySQLChanges', () => {
   it('programs a fresh ProxySQL completely, servers last', () => {
     const empty = { config: [], runtime: [] };
     const plan = planProxySQLChanges(desired(), {
-      global_variables: empty,
+      global_variables: defaultVariables(),
       mysql_users: empty,
       mysql_query_rules: empty,
       mysql_galera_hostgroups: empty,
@@ -84,6 +89,10 @@ describe('planProxySQLChanges', () => {
       'LOAD MYSQL SERVERS TO RUNTIME',
     ]);
     assert.equal(plan.statements.filter((s) => s.sql.startsWith('INSERT INTO mysql_servers')).length, 3);
+    assert.equal(
+      plan.statements.filter((s) => s.sql === 'UPDATE global_variables SET variable_value=? WHERE variable_name=?').length,
+      desired().variables.length,
+    );
     assert.equal(plan.statements.filter((s) => s.sql.startsWith('INSERT INTO mysql_query_rules')).length, desired().queryRules.length);
   });
 
@@ -140,13 +149,23 @@ describe('planProxySQLChanges', () => {
 
   it('keeps values out of the SQL text: placeholders only, one per parameter', () => {
     const empty = { config: [], runtime: [] };
-    const plan = planProxySQLChanges(desired(), { mysql_users: empty, global_variables: empty });
+    const plan = planProxySQLChanges(desired(), { mysql_users: empty, global_variables: defaultVariables() });
     for (const s of plan.statements) {
       assert.equal(s.sql.split('?').length - 1, s.params.length, s.sql);
       for (const secret of Object.values(SECRETS)) assert.ok(!s.sql.includes(secret));
       assert.ok(!s.sql.includes(';'), 'one statement per call');
     }
-    assert.ok(plan.statements.some((s) => s.params.includes(SECRETS.app)));
+    for (const secret of Object.values(SECRETS)) assert.ok(plan.statements.some((s) => s.params.includes(secret)));
+  });
+
+  it('leaves out a variable this ProxySQL does not know instead of loading variables forever', () => {
+    const state = desired();
+    const observed = observedAfterLoad(state);
+    const known = state.variables.filter((v) => v.variable_name !== 'mysql-monitor_galera_healthcheck_max_timeout_count');
+    observed.global_variables = { config: known, runtime: known };
+    const plan = planProxySQLChanges(state, observed);
+    assert.deepEqual(plan.statements, []);
+    assert.deepEqual(plan.unsupported, ['global_variables:mysql-monitor_galera_healthcheck_max_timeout_count']);
   });
 });
 
