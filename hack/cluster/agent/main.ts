@@ -12,6 +12,7 @@ import { NODES, parseArgs } from './config.js';
 import { EventRecorder } from './events.js';
 import { HostsFiles } from './hosts.js';
 import { IpAllocator } from './ip-allocator.js';
+import { KubeletServer } from './kubelet-server.js';
 import { errorMessage, makeClients } from './k8s.js';
 import { NodeRegistrar } from './nodes.js';
 import { PodManager } from './pod-manager.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const nodes = new NodeRegistrar(clients, log, NODES);
   const provisioner = new LocalProvisioner(kc, log, { volumesDir: path.join(opts.stateDir, 'volumes') });
   const hosts = new HostsFiles(kc, log);
+  const kubelet = new KubeletServer(opts.stateDir, log.child({ component: 'kubelet-server' }));
   const proxy = new ServiceProxy(kc, log, { apiServer: { host: server.hostname, port: Number(server.port || 443) } });
   const pods = new PodManager({
     clients,
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     log.info({ signal, keepPods: opts.keepPods }, 'stopping');
     nodes.stop();
     await pods.stop(opts.keepPods, SHUTDOWN_GRACE_CAP_MS);
-    await Promise.allSettled([proxy.stop(), hosts.stop(), provisioner.stop()]);
+    await Promise.allSettled([proxy.stop(), hosts.stop(), provisioner.stop(), kubelet.stop()]);
     log.info('stopped');
     process.exit(0);
   };
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await nodes.start();
-  await Promise.all([provisioner.start(), hosts.start(), proxy.start()]);
+  await Promise.all([provisioner.start(), hosts.start(), proxy.start(), kubelet.start(NODES)]);
   await pods.start();
   log.info({ nodes: NODES.map((n) => n.name), stateDir: opts.stateDir }, 'node agent ready');
 }

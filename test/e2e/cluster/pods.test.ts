@@ -214,6 +214,21 @@ describe('node agent: single pods', { skip, timeout: 180_000 }, () => {
     assert.equal(containerLog(ns(), 'init-order', 'main'), 'prepared-by-init\nmode=local\ntoken-ok\ninit-order\n');
   });
 
+  it('gives pods a service-account token that the API server accepts, and serves their logs', async () => {
+    const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+    const review = `curl -sS --max-time 10 --cacert ${sa}/ca.crt -H "Authorization: Bearer $(cat ${sa}/token)" -H 'Content-Type: application/json' `
+      + `-X POST -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}' `
+      + 'https://kubernetes.default.svc/apis/authentication.k8s.io/v1/selfsubjectreviews';
+    await core.createNamespacedPod({ namespace: ns(), body: {
+      metadata: { name: 'api-client' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'debian:12', command: ['/bin/sh', '-c', review] }] },
+    } });
+    await waitFor('api-client to finish', async () => (await readPod(ns(), 'api-client')).status?.phase === 'Succeeded', 30_000);
+    assert.match(containerLog(ns(), 'api-client', 'main'), new RegExp(`"username": "system:serviceaccount:${ns()}:default"`));
+    const viaApi = await core.readNamespacedPodLog({ name: 'api-client', namespace: ns(), container: 'main' });
+    assert.equal(viaApi, containerLog(ns(), 'api-client', 'main'), 'kubectl logs reaches the node agent');
+  });
+
   it('fails a pod that uses an unsupported volume type, with a reason', async () => {
     await core.createNamespacedPod({ namespace: ns(), body: {
       metadata: { name: 'nfs-user' },

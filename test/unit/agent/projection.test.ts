@@ -4,14 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
+import type { KeyedData } from '../../../hack/cluster/agent/env.js';
 import { projectVolume, volumeReferences, type ProjectionSources } from '../../../hack/cluster/agent/projection.js';
 import { writeProjectedFiles } from '../../../hack/cluster/agent/projected-writer.js';
 
 const pod: V1Pod = { metadata: { name: 'p', namespace: 'ns', labels: { b: '2', a: '1' } }, spec: { containers: [{ name: 'c', resources: { limits: { memory: '64Mi' } } }] } };
 const src: ProjectionSources = {
   podIP: '127.1.0.5', hostIP: '127.0.10.1',
-  configMaps: new Map([['cfg', { 'my.cnf': Buffer.from('[mysqld]\n'), other: Buffer.from('o') }], ['kube-root-ca.crt', { 'ca.crt': Buffer.from('CA') }]]),
-  secrets: new Map([['creds', { password: Buffer.from('pw') }], ['gone', null]]),
+  configMaps: new Map<string, KeyedData | null>([['cfg', { 'my.cnf': Buffer.from('[mysqld]\n'), other: Buffer.from('o') }], ['kube-root-ca.crt', { 'ca.crt': Buffer.from('CA') }]]),
+  secrets: new Map<string, KeyedData | null>([['creds', { password: Buffer.from('pw') }], ['gone', null]]),
   tokens: new Map([['token', 'jwt']]),
 };
 
