@@ -2,7 +2,7 @@ import { CoreV1Api, type KubeConfig, type V1Pod, type V1Service } from '@kuberne
 import type { Logger } from 'pino';
 import { type HostsPodIdentity, renderHostsFile } from './net/hosts-render.js';
 import { rewriteInPlace } from './net/hosts-writer.js';
-import { WatchedCollection, describe } from './net/watched-collection.js';
+import { WatchedCollection, errorMessage } from './net/watched-collection.js';
 
 const REFRESH_DEBOUNCE_MS = 100;
 
@@ -89,7 +89,7 @@ export class HostsFiles {
       registration.written = content;
     } catch (err) {
       const { namespace, name } = registration.pod;
-      this.log.warn({ pod: `${namespace}/${name}`, err: describe(err) }, 'hosts file not written');
+      this.log.warn({ pod: `${namespace}/${name}`, err: errorMessage(err) }, 'hosts file not written');
     }
   }
 }

@@ -10,7 +10,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { WatchedCollection, describe } from './net/watched-collection.js';
+import { WatchedCollection, errorMessage } from './net/watched-collection.js';
 import {
   PROVISIONER_NAME,
   STORAGE_CLASS_NAME,
@@ -103,11 +103,11 @@ export class LocalProvisioner {
             // The only mutable field that matters; classes made by older agents lack it.
             await this.storage
               .patchStorageClass({ name: STORAGE_CLASS_NAME, body: { allowVolumeExpansion: true } }, MERGE_PATCH)
-              .catch((e: unknown) => this.log.warn({ err: describe(e) }, 'could not allow volume expansion'));
+              .catch((e: unknown) => this.log.warn({ err: errorMessage(e) }, 'could not allow volume expansion'));
           }
           return;
         }
-        this.log.warn({ err: describe(err) }, 'storage class not created yet, retrying');
+        this.log.warn({ err: errorMessage(err) }, 'storage class not created yet, retrying');
         await new Promise((r) => setTimeout(r, STORAGE_CLASS_RETRY_MS));
       }
     }
@@ -148,7 +148,7 @@ export class LocalProvisioner {
     try {
       await task();
     } catch (err) {
-      this.log.warn({ volume: volumeName, err: describe(err) }, 'volume operation failed, will retry');
+      this.log.warn({ volume: volumeName, err: errorMessage(err) }, 'volume operation failed, will retry');
     } finally {
       this.inFlight.delete(volumeName);
     }

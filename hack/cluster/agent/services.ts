@@ -12,7 +12,7 @@ import {
   serviceEndpoints,
 } from './net/endpoints.js';
 import { PortForwarder } from './net/port-forwarder.js';
-import { WatchedCollection, describe } from './net/watched-collection.js';
+import { WatchedCollection, errorMessage } from './net/watched-collection.js';
 
 const SYNC_DEBOUNCE_MS = 50;
 /** Retries listeners that could not bind (e.g. a port still held by an old process). */
@@ -132,7 +132,7 @@ export class ServiceProxy {
       this.log.info({ listener: spec.key, service: `${spec.namespace}/${spec.service}` }, 'listening');
       this.scheduleSync(); // the Service may have changed while binding
     } catch (err) {
-      this.log.warn({ listener: spec.key, err: describe(err) }, 'cannot listen yet, will retry');
+      this.log.warn({ listener: spec.key, err: errorMessage(err) }, 'cannot listen yet, will retry');
     } finally {
       this.binding.delete(spec.key);
     }

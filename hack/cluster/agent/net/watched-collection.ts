@@ -71,7 +71,7 @@ export class WatchedCollection<T extends KubernetesObject> {
       await this.informer.start();
     } catch (err) {
       this.attemptFailed = true;
-      this.log.warn({ path: this.path, err: describe(err) }, 'watch could not start');
+      this.log.warn({ path: this.path, err: errorMessage(err) }, 'watch could not start');
     } finally {
       this.connecting = false;
     }
@@ -89,10 +89,10 @@ export class WatchedCollection<T extends KubernetesObject> {
     if (this.stopped) return;
     if (this.connecting) {
       this.attemptFailed = true;
-      this.log.warn({ path: this.path, err: describe(err) }, 'list/watch failed');
+      this.log.warn({ path: this.path, err: errorMessage(err) }, 'list/watch failed');
       return;
     }
-    this.log.info({ path: this.path, err: describe(err) }, 'watch ended, restarting');
+    this.log.info({ path: this.path, err: errorMessage(err) }, 'watch ended, restarting');
     this.scheduleRetry();
   }
 
@@ -113,7 +113,7 @@ export class WatchedCollection<T extends KubernetesObject> {
   }
 }
 
-export function describe(err: unknown): string {
+export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
