@@ -21,9 +21,13 @@ export class Applier {
   private readonly rest: KubeRest;
   private readonly discovery: Discovery;
 
-  constructor(kubeConfig: KubeConfig) {
-    this.rest = new KubeRest(kubeConfig);
+  constructor(kubeConfig: KubeConfig, rest = new KubeRest(kubeConfig)) {
+    this.rest = rest;
     this.discovery = new Discovery(this.rest);
+  }
+
+  close(): void {
+    this.rest.close();
   }
 
   private async pathOf(obj: KubernetesObject): Promise<string> {

@@ -98,7 +98,7 @@ export class Manager {
     this.kubeConfig = options.kubeConfig ?? loadKubeConfig();
     this.log = options.log ?? createLogger(options.name);
     this.rest = new KubeRest(this.kubeConfig);
-    this.applier = new Applier(this.kubeConfig);
+    this.applier = new Applier(this.kubeConfig, this.rest);
     this.metrics = new RuntimeMetrics({ defaultMetrics: options.defaultMetrics });
     const base = options.leaderElection?.identity ?? process.env.POD_NAME ?? os.hostname();
     this.identity = options.leaderElection?.identity ?? `${base}_${randomUUID().slice(0, 8)}`;
@@ -228,14 +228,17 @@ export class Manager {
     await this.elector?.release();
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
     await Promise.all(this.servers.map((s) => s.close()));
+    this.rest.close();
     this.state = 'stopped';
     this.removeSignalHandlers?.();
     this.resolveDone();
   }
 
   private async startServers(): Promise<void> {
-    const metricsAddress = this.options.metricsBindAddress ?? process.env.METRICS_BIND_ADDRESS ?? '127.0.0.1:8080';
-    const probeAddress = this.options.healthProbeBindAddress ?? process.env.HEALTH_PROBE_BIND_ADDRESS ?? '127.0.0.1:8081';
+    // In a pod (POD_IP from the downward API) ":port" binds the pod's address; locally, loopback.
+    const host = process.env.POD_IP ? '' : '127.0.0.1';
+    const metricsAddress = this.options.metricsBindAddress ?? process.env.METRICS_BIND_ADDRESS ?? `${host}:8080`;
+    const probeAddress = this.options.healthProbeBindAddress ?? process.env.HEALTH_PROBE_BIND_ADDRESS ?? `${host}:8081`;
     const informers = () => [...this.informers.values()];
     const health: Check[] = [{ name: 'informers', ok: () => informers().every((i) => i.isHealthy()) }];
     const ready: Check[] = [

@@ -28,7 +28,37 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * the way: generic list/watch of any resource and subresource patches, with our own timeouts.
  */
 export class KubeRest {
+  private agent: http.Agent | undefined;
+
   constructor(readonly kubeConfig: KubeConfig) {}
+
+  /**
+   * client-node builds a fresh agent (a new TLS handshake) per request; we keep one
+   * keep-alive agent with the same TLS material. Credentials in headers are still applied
+   * per request, so refreshed tokens are picked up. Proxy agents are used as given.
+   */
+  private agentFor(options: https.RequestOptions, proxied: boolean, plain: boolean): http.Agent | undefined {
+    if (proxied) return options.agent instanceof http.Agent ? options.agent : undefined;
+    this.agent ??= plain
+      ? new http.Agent({ keepAlive: true })
+      : new https.Agent({
+          keepAlive: true,
+          ca: options.ca,
+          cert: options.cert,
+          key: options.key,
+          pfx: options.pfx,
+          passphrase: options.passphrase,
+          servername: options.servername,
+          ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
+        });
+    return this.agent;
+  }
+
+  /** Closes idle keep-alive connections (call on shutdown). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
 
   private async prepare(method: string, path: string, query: Query | undefined, headers: Record<string, string>) {
     const cluster = this.kubeConfig.getCurrentCluster();
@@ -39,7 +69,9 @@ export class KubeRest {
     }
     const options: https.RequestOptions = { method, headers: { Accept: 'application/json', ...headers } };
     await this.kubeConfig.applyToHTTPSOptions(options);
-    const transport = url.protocol === 'http:' ? http : https;
+    const plain = url.protocol === 'http:';
+    options.agent = this.agentFor(options, Boolean(cluster.proxyUrl), plain);
+    const transport = plain ? http : https;
     return { url, options, transport };
   }
 

@@ -50,6 +50,8 @@ describe('controller runtime against the real API server', { skip, timeout: 240_
   after(async () => {
     await rest.request('DELETE', `/api/v1/namespaces/${NS}`).catch(() => undefined);
     await rest.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`).catch(() => undefined);
+    rest.close();
+    applier.close();
   });
 
   it('server-side apply creates and updates; another manager gets a typed conflict', async () => {
