@@ -63,10 +63,6 @@ export function podNames(members: readonly MemberIdentity[]): string[] {
   return byOrdinal(members).map((m) => m.pod);
 }
 
-export function isReported(m: MemberObservation): m is ReportedMember {
-  return m.kind === 'reported';
-}
-
 /** mariadbd runs and answered: it is in the Primary component. */
 export function isRunningPrimary(m: MemberObservation): m is ReportedMember & { live: LiveGaleraState } {
   return m.kind === 'reported' && m.report.phase === 'Running' && m.live?.clusterStatus === 'Primary';
@@ -85,13 +81,6 @@ export function isRunningNonPrimary(m: MemberObservation): m is ReportedMember &
 /** We cannot tell whether this member's mariadbd runs, or in which component. */
 export function isUncertain(m: MemberObservation): boolean {
   return m.kind === 'unreachable' || (m.kind === 'reported' && m.report.phase === 'Running' && m.live === null);
-}
-
-/** No mariadbd of this member serves a cluster: its agent says so, or it has no pod. */
-export function isProvenDown(m: MemberObservation): boolean {
-  if (m.kind === 'podMissing') return true;
-  if (m.kind === 'unreachable') return false;
-  return m.report.phase !== 'Running' && m.report.phase !== 'Starting';
 }
 
 /** Pod and PVC both gone: nothing of this member remains. */

@@ -67,7 +67,7 @@ export interface LifecycleDecision {
   message: string;
   /** The members the reason is about. */
   members: string[];
-  /** Recovery status to record (unchanged object when nothing changed). */
+  /** Recovery status to record (the status writer skips it when equal to the current one). */
   recovery: RecoveryStatus | undefined;
   /** A cluster UUID to record in status, when newly learnt from a Primary member. */
   clusterUuid?: string;
@@ -78,11 +78,11 @@ export interface LifecycleDecision {
 export function snapshotPositions(members: readonly MemberObservation[], previous: Record<string, ReportedPosition> = {}): Record<string, ReportedPosition> {
   const snapshot: Record<string, ReportedPosition> = {};
   for (const m of byOrdinal(members)) {
-    if (m.kind === 'reported' && m.report.position !== null) {
-      const { report } = m;
+    const report = m.kind === 'reported' ? m.report : null;
+    if (report !== null && report.position !== null) {
       snapshot[m.pod] = {
-        uuid: report.position!.uuid,
-        seqno: report.position!.seqno,
+        uuid: report.position.uuid,
+        seqno: report.position.seqno,
         safeToBootstrap: report.safeToBootstrap,
         datadirEmpty: report.datadirEmpty,
         sstInterrupted: report.sstInterrupted,
