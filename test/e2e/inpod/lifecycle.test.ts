@@ -74,8 +74,10 @@ describe('in-pod lifecycle with rsync SST', { timeout: 240_000 }, () => {
     for (let id = 21; id <= 30; id++) await sandbox.sql(0, 'INSERT INTO app.acked VALUES (?, ?)', [id, 'while-down']);
 
     const logOffset = sandbox.pod(victim).mariadbLogSize();
+    const restarted = Date.now();
     sandbox.pod(victim).startMariadb();
     const report = await sandbox.waitForReport(victim, 'Waiting after restart', 30_000, (r) => r.phase === 'Waiting');
+    console.log(`restarted member Waiting with its recovered position after ${((Date.now() - restarted) / 1000).toFixed(1)} s`);
     assert.equal(report.positionSource, 'wsrep-recover');
     assert.ok(report.position, 'a recovered position');
     assert.ok(report.position.seqno >= committed, `recovered seqno ${report.position.seqno} >= last committed ${committed}`);
