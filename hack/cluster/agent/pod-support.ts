@@ -17,6 +17,13 @@ export interface SupportReport {
   ignored: string[];
 }
 
+function probeProblems(c: V1Container, kind: string): string[] {
+  const probes = { startupProbe: c.startupProbe, livenessProbe: c.livenessProbe, readinessProbe: c.readinessProbe };
+  return Object.entries(probes)
+    .filter(([, p]) => p?.grpc)
+    .map(([name]) => `${kind} ${c.name}: ${name} uses grpc, which this local cluster does not support (use exec, tcpSocket or httpGet)`);
+}
+
 function containerIgnored(c: V1Container, kind: string): string[] {
   const out: string[] = [];
   const where = `${kind} ${c.name}`;
@@ -38,12 +45,16 @@ export function checkSupport(pod: V1Pod): SupportReport {
   for (const v of spec.volumes ?? []) {
     const kind = volumeKind(v);
     if (!SUPPORTED_VOLUME_KINDS.includes(kind)) unsupported.push(`volume ${v.name}: type ${kind} is not supported by this local cluster`);
+    if (v.emptyDir?.medium === 'Memory' || v.emptyDir?.sizeLimit) ignored.push(`volume ${v.name}: emptyDir medium/sizeLimit (a plain directory here)`);
   }
   for (const c of spec.initContainers ?? []) {
     if (c.restartPolicy === 'Always') unsupported.push(`init container ${c.name}: sidecar init containers (restartPolicy Always) are not supported`);
     ignored.push(...containerIgnored(c, 'init container'));
   }
-  for (const c of spec.containers) ignored.push(...containerIgnored(c, 'container'));
+  for (const c of spec.containers) {
+    unsupported.push(...probeProblems(c, 'container'));
+    ignored.push(...containerIgnored(c, 'container'));
+  }
   if (spec.securityContext && Object.keys(spec.securityContext).length) ignored.push('pod securityContext (every process runs as the agent\'s user)');
   if (spec.dnsConfig || (spec.dnsPolicy && spec.dnsPolicy !== 'ClusterFirst')) ignored.push('dnsPolicy/dnsConfig (names resolve through the per-pod hosts file)');
   if (spec.ephemeralContainers?.length) ignored.push('ephemeral containers');

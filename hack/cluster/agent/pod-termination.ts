@@ -1,5 +1,6 @@
 /** Graceful pod stop: preStop hooks, SIGTERM, the grace period, SIGKILL, then per-pod cleanup. */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { V1LifecycleHandler, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { killRecorded } from './container-process.js';
@@ -48,5 +49,10 @@ export async function terminatePod(t: TerminationInput): Promise<void> {
   }
   fs.rmSync(t.paths.podDir, { recursive: true, force: true });
   fs.rmSync(t.paths.runDir, { recursive: true, force: true });
+  try {
+    fs.rmdirSync(path.dirname(t.paths.runDir)); // the namespace's run dir, once its last pod is gone
+  } catch {
+    /* other pods of the namespace still run */
+  }
   t.log.info('pod stopped and cleaned up');
 }

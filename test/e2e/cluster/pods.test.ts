@@ -195,6 +195,24 @@ describe('node agent: single pods', { skip, timeout: 180_000 }, () => {
     assert.equal(pod.status?.conditions?.find((c) => c.type === 'Ready')?.reason, 'ContainersNotReady');
   });
 
+  it('restarts a container whose liveness probe fails', async () => {
+    await core.createNamespacedPod({ namespace: ns(), body: {
+      metadata: { name: 'liveness' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [busybox('main', 'touch /tmp/alive; exec sleep 3600', {
+        livenessProbe: { exec: { command: ['test', '-f', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2 },
+      })] },
+    } });
+    await waitFor('liveness to run', async () => (await readPod(ns(), 'liveness')).status?.containerStatuses?.[0]?.state?.running, 30_000);
+    const firstPid = pidOf(ns(), 'liveness', 'main');
+    inContainer(ns(), 'liveness', 'main', ['rm', '/tmp/alive']);
+    const status = await waitFor('the liveness failure to restart the container', async () => {
+      const s = (await readPod(ns(), 'liveness')).status?.containerStatuses?.[0];
+      return s?.restartCount === 1 && s.state?.running && s;
+    }, 30_000);
+    assert.equal(status.lastState?.terminated?.exitCode, 143, 'stopped with SIGTERM');
+    assert.notEqual(pidOf(ns(), 'liveness', 'main'), firstPid);
+  });
+
   it('runs init containers first and gives containers env and volumes from ConfigMaps and Secrets', async () => {
     await core.createNamespacedSecret({ namespace: ns(), body: { metadata: { name: 's' }, stringData: { token: 's3cr3t-value' } } });
     await core.createNamespacedConfigMap({ namespace: ns(), body: { metadata: { name: 'c' }, data: { 'app.conf': 'mode=local\n' } } });

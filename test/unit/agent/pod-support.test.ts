@@ -48,3 +48,10 @@ describe('container records after an agent restart', () => {
     assert.deepEqual(r.state.kind === 'terminated' && [r.state.exitCode, r.state.reason], [0, 'Completed']);
   });
 });
+
+describe('probe support', () => {
+  it('refuses grpc probes instead of failing them forever', () => {
+    const r = checkSupport({ spec: { containers: [{ name: 'c', livenessProbe: { grpc: { port: 9000 } } }] } });
+    assert.match(r.unsupported.join(), /livenessProbe uses grpc/);
+  });
+});
