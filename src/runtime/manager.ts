@@ -4,7 +4,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createLogger } from '../log.js';
 import { Applier, type ApplyOptions } from './apply.js';
-import type { BackoffPolicy } from './clock.js';
+import { sleep, type BackoffPolicy } from './clock.js';
 import { Controller, type ReconcileFn } from './controller.js';
 import { EventRecorder } from './events.js';
 import { RuntimeServer, parseBindAddress, type Check } from './http-server.js';
@@ -189,7 +189,7 @@ export class Manager {
         retryPeriodMs: election.retryPeriodMs,
         onStartedLeading: () => {
           this.metrics.setLeader(leaseName, true);
-          this.startLeading();
+          void this.startLeading();
         },
         onStoppedLeading: () => {
           this.metrics.setLeader(leaseName, false);
@@ -199,7 +199,7 @@ export class Manager {
       });
       this.elector.start();
     } else {
-      this.startLeading();
+      void this.startLeading();
     }
   }
 
@@ -209,8 +209,12 @@ export class Manager {
     return this.stopped;
   }
 
-  private startLeading(): void {
-    if (this.state !== 'running') return;
+  /** Workers start only once every cache is synced: a reconcile must never mistake an unsynced cache for absent objects. */
+  private async startLeading(): Promise<void> {
+    const informers = [...this.informers.values()];
+    const stillLeading = () => this.state === 'running' && (this.elector?.isLeader() ?? true);
+    while (stillLeading() && !informers.every((i) => i.hasSynced())) await sleep(100);
+    if (!stillLeading()) return;
     this.leading = true;
     for (const controller of this.controllers) controller.start();
   }
