@@ -62,9 +62,12 @@ export function renderHAProxyConfig(input: HAProxyConfigInput): string {
   const ordered = writerFirst(input.members, input.writer);
   const [writer, ...others] = ordered;
   if (!writer) throw new Error('a proxy needs at least one member');
+  // Stable ids (position in the member list, not in the writer-first order) let a reload's
+  // saved server state find each server again after the writer moved.
+  const id = (m: ProxyMember): number => input.members.indexOf(m) + 1;
   const server = (m: ProxyMember, extra: string[]): string =>
     [
-      `    server ${m.name} ${m.host}:${m.port ?? MEMBER_MYSQL_PORT} check`,
+      `    server ${m.name} ${m.host}:${m.port ?? MEMBER_MYSQL_PORT} id ${id(m)} check`,
       `inter ${timing.interMs}ms fastinter ${timing.fastInterMs}ms downinter ${timing.downInterMs}ms`,
       `fall ${timing.fall} rise ${timing.rise}`,
       'init-addr last,libc,none on-marked-down shutdown-sessions',

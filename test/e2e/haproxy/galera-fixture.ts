@@ -28,6 +28,8 @@ export interface GaleraFixture {
   app: { username: string; password: string; database: string };
   start(member: GaleraMember, options?: { bootstrap?: boolean }): Promise<void>;
   killHard(member: GaleraMember): void;
+  /** SIGTERM and wait for the exit (a clean shutdown: the member rejoins with IST). */
+  stopGracefully(member: GaleraMember): Promise<void>;
   rootSql(member: GaleraMember, sql: string): Promise<string>;
   wsrepState(member: GaleraMember): Promise<{ state: string; status: string } | null>;
   stop(): Promise<void>;
@@ -126,6 +128,18 @@ export async function createGaleraFixture(
     if (m.process?.pid && m.process.exitCode === null) process.kill(-m.process.pid, 'SIGKILL');
   };
 
+  const stopGracefully = async (m: GaleraMember): Promise<void> => {
+    const child = m.process;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${m.name} did not stop within 60 s`)), 60_000);
+    });
+    await Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
+  };
+
   const stop = async (): Promise<void> => {
     for (const m of members) {
       try {
@@ -144,7 +158,7 @@ export async function createGaleraFixture(
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { dir, members, monitor, app, start, killHard, rootSql, wsrepState, stop };
+  return { dir, members, monitor, app, start, killHard, stopGracefully, rootSql, wsrepState, stop };
 }
 
 /** Bootstraps the cluster, then joins the others one at a time, then creates the test users. */

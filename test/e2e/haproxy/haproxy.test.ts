@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { drainMember, memberSessions, readyMember, showServersState } from '../../../src/haproxy/admin-socket.js';
-import { createGaleraFixture, startGaleraCluster, type GaleraFixture } from './galera-fixture.js';
+import { createGaleraFixture, startGaleraCluster, type GaleraFixture, type GaleraMember } from './galera-fixture.js';
 import { startHAProxy, type HAProxyHarness } from './haproxy-harness.js';
 import { sleep, waitUntil } from './process-helpers.js';
 
@@ -19,9 +19,59 @@ async function landings(proxy: HAProxyHarness, port: number, count: number): Pro
   return nodes;
 }
 
-describe('HAProxy in front of a real Galera cluster', { timeout: 300_000 }, () => {
+/** A client that opens a connection per transaction (and per read) until stopped. */
+function startClient(proxy: HAProxyHarness): { stop(): Promise<{ commits: number; failed: string[]; reads: number; failedReads: number }> } {
+  let running = true;
+  const failed: string[] = [];
+  let commits = 0;
+  let reads = 0;
+  let failedReads = 0;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const conn = await proxy.connect(RW);
+        try {
+          await conn.query({ sql: 'BEGIN', timeout: 5000 });
+          await conn.query({ sql: 'INSERT INTO writes (node) VALUES (@@wsrep_node_name)', timeout: 5000 });
+          await conn.query({ sql: 'COMMIT', timeout: 5000 });
+          commits++;
+        } finally {
+          conn.destroy();
+        }
+      } catch (err) {
+        failed.push((err as Error).message);
+      }
+      if ((await proxy.landsOn(RO)) === null) failedReads++;
+      else reads++;
+      await sleep(30);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { commits, failed, reads, failedReads };
+    },
+  };
+}
+
+describe('HAProxy in front of a real Galera cluster', { timeout: 400_000 }, () => {
   let fixture: GaleraFixture;
   let proxy: HAProxyHarness;
+  let writer = 'm1';
+  const member = (name: string): GaleraMember => fixture.members.find((m) => m.name === name)!;
+
+  /** What the operator does per member in a rolling change: drain, restart, wait, ready. */
+  async function restartDrained(name: string): Promise<void> {
+    await drainMember(proxy.socket, name);
+    await waitUntil(`no sessions on ${name}`, 20_000, async () => (await memberSessions(proxy.socket, name)) === 0);
+    await fixture.stopGracefully(member(name));
+    await fixture.start(member(name));
+    await waitUntil(`${name} healthy in HAProxy`, 20_000, async () =>
+      (await showServersState(proxy.socket)).some((s) => s.backend === 'reader' && s.server === name && s.up),
+    );
+    await readyMember(proxy.socket, name);
+  }
 
   before(async () => {
     fixture = await createGaleraFixture();
@@ -88,17 +138,49 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 300_000 }, () =
     await waitUntil('m2 back in the reader pool', 10_000, async () => (await landings(proxy, RO, 4)).includes('m2'));
   });
 
+  it('restarts every member, writer last, under a connection-per-transaction client with no failure', async () => {
+    const client = startClient(proxy);
+    try {
+      await sleep(500);
+      for (const name of ['m3', 'm2']) await restartDrained(name);
+      // The writer: drain it (writes move to the first backup, m2), re-render with m2 first,
+      // then restart it like the others. Its drain survives the reload through the saved state.
+      await drainMember(proxy.socket, 'm1');
+      await waitUntil('no sessions on m1', 20_000, async () => (await memberSessions(proxy.socket, 'm1')) === 0);
+      proxy.render('m2');
+      writer = 'm2';
+      await waitUntil('the reload with m2 first', 20_000, async () => {
+        const states = await showServersState(proxy.socket);
+        return states.some((s) => s.backend === 'writer' && s.server === 'm2' && s.up) &&
+          (await proxy.landsOn(RW)) === 'm2';
+      });
+      const m1 = (await showServersState(proxy.socket)).filter((s) => s.server === 'm1');
+      assert.ok(m1.length === 2 && m1.every((s) => s.draining), `m1 lost its drain in the reload: ${JSON.stringify(m1)}`);
+      await restartDrained('m1');
+    } finally {
+      const result = await client.stop();
+      console.log(`haproxy rolling restart: ${result.commits} committed, ${result.failed.length} failed transactions, ` +
+        `${result.reads} reads, ${result.failedReads} failed reads`);
+      assert.deepEqual(result.failed, []);
+      assert.equal(result.failedReads, 0);
+      assert.ok(result.commits > 20);
+    }
+    assert.deepEqual(new Set(await landings(proxy, RW, 6)), new Set(['m2']));
+  });
+
   it('moves the writer when the config is re-rendered, ending sessions on the old writer only', async () => {
+    const next = writer === 'm2' ? 'm3' : 'm2';
     const oldWriterSession = await proxy.connect(RW);
     const readSession = await proxy.connect(RO);
     try {
-      proxy.render('m2');
-      await waitUntil('writes to land on m2', 20_000, async () => (await proxy.landsOn(RW)) === 'm2');
+      proxy.render(next);
+      await waitUntil(`writes to land on ${next}`, 20_000, async () => (await proxy.landsOn(RW)) === next);
+      writer = next;
       await assert.rejects(oldWriterSession.query({ sql: 'SELECT 1', timeout: 3000 }), 'old writer session still open');
       const [rows] = await readSession.query({ sql: 'SELECT 1 AS ok', timeout: 3000 });
       assert.equal((rows as Array<{ ok: number }>)[0]!.ok, 1, 'a healthy read session was dropped by the reload');
-      assert.deepEqual(new Set(await landings(proxy, RW, 6)), new Set(['m2']));
-      assert.ok(!(await landings(proxy, RO, 6)).includes('m2'), 'the new writer still serves reads');
+      assert.deepEqual(new Set(await landings(proxy, RW, 6)), new Set([next]));
+      assert.ok(!(await landings(proxy, RO, 6)).includes(next), 'the new writer still serves reads');
     } finally {
       oldWriterSession.destroy();
       readSession.destroy();
@@ -106,7 +188,7 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 300_000 }, () =
   });
 
   it('resumes writes on one other member after kill -9 of the writer', async () => {
-    const writer = fixture.members[1]!; // m2, the writer since the re-render
+    const killed = writer;
     const acknowledged: Array<{ at: number; node: string }> = [];
     let killedAt = 0;
     const deadline = Date.now() + 60_000;
@@ -114,7 +196,7 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 300_000 }, () =
     while (Date.now() < deadline) {
       if (killedAt === 0 && acknowledged.length >= 20) {
         killedAt = Date.now();
-        fixture.killHard(writer);
+        fixture.killHard(member(killed));
       }
       const after = acknowledged.filter((w) => w.at > killedAt && killedAt > 0);
       if (after.length >= 20) break;
@@ -135,11 +217,11 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 300_000 }, () =
     assert.ok(killedAt > 0, 'never reached the kill');
     const before = acknowledged.filter((w) => w.at <= killedAt);
     const resumed = acknowledged.filter((w) => w.at > killedAt);
-    assert.deepEqual(new Set(before.map((w) => w.node)), new Set(['m2']));
+    assert.deepEqual(new Set(before.map((w) => w.node)), new Set([killed]));
     assert.ok(resumed.length >= 20, `writes did not resume within 60 s (${resumed.length} after the kill)`);
     const survivors = new Set(resumed.map((w) => w.node));
     assert.equal(survivors.size, 1, `writes after the failover went to ${[...survivors].join(',')}`);
-    assert.ok(!survivors.has('m2'));
+    assert.ok(!survivors.has(killed));
     let gap = 0;
     for (let i = 1; i < acknowledged.length; i++) gap = Math.max(gap, acknowledged[i]!.at - acknowledged[i - 1]!.at);
     console.log(`haproxy writer failover: largest gap between acknowledged writes ${(gap / 1000).toFixed(2)} s, ` +

@@ -123,6 +123,15 @@ describe('renderHAProxyConfig', () => {
     assert.deepEqual(servers(one.get('listen writer')!).map((s) => [s.name, s.backup]), [['shop-0', false]]);
   });
 
+  it('gives each member the same server id whoever is writer (saved state follows servers)', () => {
+    const ids = (writer: string) =>
+      servers(sections(renderHAProxyConfig(input({ writer }))).get('listen writer')!)
+        .map((s) => `${s.name}=${s.words[s.words.indexOf('id') + 1]}`)
+        .sort();
+    assert.deepEqual(ids('shop-0'), ['shop-0=1', 'shop-1=2', 'shop-2=3']);
+    assert.deepEqual(ids('shop-2'), ids('shop-0'));
+  });
+
   it('refuses an empty member list', () => {
     assert.throws(() => renderHAProxyConfig(input({ members: [] })));
   });
