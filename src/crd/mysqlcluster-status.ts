@@ -55,6 +55,18 @@ const bootstrap = z.object({
   completed: z.boolean().describe('The source became Primary and the bootstrap marker was removed.'),
 });
 
+const rollout = z.object({
+  revision: z.string().describe('The member configuration (pod template) revision being rolled out.'),
+  member: z.string().optional().describe('The member being restarted now, if any: the proxies treat it as drained.'),
+  phase: z
+    .string()
+    .optional()
+    .describe('Where the restart of that member is: Draining, Restarting, WaitingSynced, or Blocked (it does not come back; see the RollingUpdate condition).'),
+  message: z.string().optional().describe('Why the rollout is where it is.'),
+  since: timestamp().optional().describe('When the current member\'s step began.'),
+  updated: int32().min(0).optional().describe('Members already running the new revision.'),
+});
+
 const scheduleStatus = z.object({
   name: z.string().describe('Name of the schedule in spec.backup.schedules.'),
   lastRun: timestamp().optional().describe('When the schedule last created a MySQLBackup.'),
@@ -94,6 +106,7 @@ export const mysqlClusterStatusSchema = z
       .optional()
       .describe('Ready, GaleraReady, ProxyReady, Recovering, RecoveryStalled and others, with reasons listed in the README.'),
     recovery: recovery.optional().describe('The latest full-outage recovery.'),
+    rollout: rollout.optional().describe('A rolling change in progress: members restarted one at a time, writer last.'),
     bootstrap: bootstrap.optional().describe('The first bootstrap of the cluster (or its restore from spec.bootstrapFrom).'),
     backup: backup.optional().describe('Scheduled backups.'),
   })
@@ -106,3 +119,4 @@ export type RecoveryStatus = NonNullable<MySQLClusterStatus['recovery']>;
 export type ReportedPosition = NonNullable<RecoveryStatus['reported']>[number];
 export type BootstrapStatus = NonNullable<MySQLClusterStatus['bootstrap']>;
 export type BackupStatus = NonNullable<MySQLClusterStatus['backup']>;
+export type RolloutStatus = NonNullable<MySQLClusterStatus['rollout']>;

@@ -82,6 +82,9 @@ export const galeraPhase: Phase = {
       now: new Date(),
     });
     const changed = recordDecision(scope, decision);
+    if (changed || decision.outcome === 'act') {
+      scope.log.info({ outcome: decision.outcome, reason: decision.reason, action: decision.action, recovery: scope.status.recovery?.phase }, decision.message);
+    }
     setConditions(scope, decision, members);
     if (decision.outcome !== 'steady') scope.requeue(ACTIVE_REQUEUE_MS);
     if (decision.outcome === 'stall' && changed) scope.event('Warning', decision.reason, decision.message);
