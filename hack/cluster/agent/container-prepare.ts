@@ -38,7 +38,7 @@ export async function prepareContainer(ctx: PrepareContext, container: V1Contain
   const objects = await fetchObjects(ctx.core, namespace, envReferences(container));
   const env = resolveEnv(ctx.pod, container, { ...objects, podIP: ctx.podIP, hostIP: ctx.hostIP });
   if (!env.ok) return configError(env.message);
-  const argv = containerArgv(container, image.defaultCommand, env.env);
+  const argv = containerArgv(container, image, env.env);
   if (!argv) return configError(`no command given and image ${image.image} has no default command on this cluster`);
   const tmpDir = ctx.paths.tmpDir(container.name);
   fs.mkdirSync(tmpDir, { recursive: true });
@@ -46,6 +46,6 @@ export async function prepareContainer(ctx: PrepareContext, container: V1Contain
   const plan = planMounts(container, ctx.volumePaths, env.env, image.mounts, { hostsFile: ctx.paths.hostsFile, tmpDir });
   if (!plan.ok) return configError(plan.message);
   const mounts: BindMount[] = plan.mounts.map((m) => ({ ...m, sourceIsFile: materialise(m.source) }));
-  const wrapper = renderWrapper({ mounts, hostname: podHostname(ctx.pod), workingDir: container.workingDir, argv });
+  const wrapper = renderWrapper({ mounts, hostname: podHostname(ctx.pod), workingDir: container.workingDir ?? image.workingDir, argv });
   return { ok: true, wrapper, env: env.env };
 }

@@ -2,6 +2,7 @@
 import type { V1Container, V1EnvVar, V1Pod } from '@kubernetes/client-node';
 import { KUBERNETES_SERVICE } from './config.js';
 import { fieldPathValue, resourceFieldValue, type PodAddresses } from './fieldpath.js';
+import type { ImageDefaults } from './images.js';
 
 /** Decoded data of a ConfigMap or Secret (data and binaryData together); null when it does not exist. */
 export type KeyedData = Record<string, Buffer>;
@@ -112,13 +113,13 @@ export function resolveEnv(pod: V1Pod, container: V1Container, src: EnvSources):
 }
 
 /**
- * The argv to exec, with `$(VAR)` expanded. Local images have no entrypoint, only a default
- * command (like busybox's `sh`): `command` + `args`, else `args` alone, else the default.
+ * The argv to exec, with `$(VAR)` expanded, by the container runtime's rules: `command`
+ * replaces the image's entrypoint (and drops its default args), `args` replace its default args.
  */
-export function containerArgv(container: V1Container, defaultCommand: string[] | undefined, env: Record<string, string>): string[] | undefined {
+export function containerArgv(container: V1Container, image: ImageDefaults, env: Record<string, string>): string[] | undefined {
   const argv = container.command?.length
     ? [...container.command, ...(container.args ?? [])]
-    : container.args?.length ? container.args : defaultCommand;
-  if (!argv?.length) return undefined;
+    : [...image.entrypoint, ...(container.args?.length ? container.args : image.cmd)];
+  if (!argv.length) return undefined;
   return argv.map((s) => expandVars(s, env));
 }

@@ -14,8 +14,15 @@ export interface ExtraMount {
   readOnly: boolean;
 }
 
+/** What a container image would define: ENTRYPOINT, CMD and WORKDIR. */
+export interface ImageDefaults {
+  entrypoint: string[];
+  cmd: string[];
+  workingDir?: string;
+}
+
 export type ImageResolution =
-  | { available: true; image: string; imageID: string; defaultCommand: string[] | undefined; mounts: ExtraMount[] }
+  | ({ available: true; image: string; imageID: string; mounts: ExtraMount[] } & ImageDefaults)
   | { available: false; image: string; reason: 'ErrImagePull'; message: string };
 
 /** Repository name without registry host, tag or digest: `docker.io/library/busybox:1.36` → `library/busybox`. */
@@ -31,8 +38,8 @@ export function imageRepository(image: string): string {
   return parts.join('/');
 }
 
-function available(image: string, kind: string, defaultCommand: string[] | undefined, mounts: ExtraMount[] = []): ImageResolution {
-  return { available: true, image, imageID: `local-host://${kind}`, defaultCommand, mounts };
+function available(image: string, kind: string, defaults: ImageDefaults, mounts: ExtraMount[] = []): ImageResolution {
+  return { available: true, image, imageID: `local-host://${kind}`, mounts, ...defaults };
 }
 
 function missing(image: string, message: string): ImageResolution {
@@ -41,24 +48,26 @@ function missing(image: string, message: string): ImageResolution {
 
 export function resolveImage(image: string, host: HostView, projectDir: string): ImageResolution {
   const repo = imageRepository(image);
-  if (repo === 'busybox' || repo === 'debian') return available(image, repo, ['sh']);
+  if (repo === 'busybox' || repo === 'debian') return available(image, repo, { entrypoint: [], cmd: ['sh'] });
   if (repo === 'mariadb') {
     return host.fileExists('/usr/sbin/mariadbd')
-      ? available(image, 'mariadb', ['mariadbd'])
+      ? available(image, 'mariadb', { entrypoint: [], cmd: ['mariadbd'] })
       : missing(image, 'no /usr/sbin/mariadbd on this machine (install mariadb-server and galera-4)');
   }
   if (repo === 'haproxy') {
     return host.fileExists('/usr/sbin/haproxy')
-      ? available(image, 'haproxy', ['/usr/sbin/haproxy', '-f', '/usr/local/etc/haproxy/haproxy.cfg'])
+      ? available(image, 'haproxy', { entrypoint: [], cmd: ['/usr/sbin/haproxy', '-f', '/usr/local/etc/haproxy/haproxy.cfg'] })
       : missing(image, 'no /usr/sbin/haproxy on this machine (install haproxy)');
   }
   if (repo === 'proxysql/proxysql') {
     return host.onPath('proxysql')
-      ? available(image, 'proxysql', ['proxysql', '-f', '-c', '/etc/proxysql.cnf'])
+      ? available(image, 'proxysql', { entrypoint: [], cmd: ['proxysql', '-f', '-c', '/etc/proxysql.cnf'] })
       : missing(image, 'no proxysql binary on this machine');
   }
   if (repo === 'galera-operator' || repo.endsWith('/galera-operator')) {
-    return available(image, 'galera-operator', undefined, [{ source: projectDir, target: '/app', readOnly: true }]);
+    // As the repository's Dockerfile: ENTRYPOINT ["node"], CMD ["/app/dist/src/main.js"], WORKDIR /app.
+    return available(image, 'galera-operator', { entrypoint: ['node'], cmd: ['/app/dist/src/main.js'], workingDir: '/app' },
+      [{ source: projectDir, target: '/app', readOnly: true }]);
   }
   return missing(image, `image ${image} is not available on this local cluster`);
 }

@@ -70,12 +70,17 @@ describe('container env', () => {
     assert.ok(r.ok && r.env.B === 'one-two');
   });
 
-  it('builds argv from command, args or the image default', () => {
+  it('builds argv from command, args and the image defaults like a container runtime', () => {
     const env = { NAME: 'db-0' };
-    assert.deepEqual(containerArgv({ name: 'c', command: ['echo'], args: ['$(NAME)'] }, ['sh'], env), ['echo', 'db-0']);
-    assert.deepEqual(containerArgv({ name: 'c', args: ['sleep', '1'] }, ['sh'], env), ['sleep', '1']);
-    assert.deepEqual(containerArgv({ name: 'c' }, ['sh'], env), ['sh']);
-    assert.equal(containerArgv({ name: 'c' }, undefined, env), undefined);
+    const shell = { entrypoint: [], cmd: ['sh'] };
+    const node = { entrypoint: ['node'], cmd: ['/app/dist/src/main.js'] };
+    assert.deepEqual(containerArgv({ name: 'c', command: ['echo'], args: ['$(NAME)'] }, shell, env), ['echo', 'db-0']);
+    assert.deepEqual(containerArgv({ name: 'c', args: ['sleep', '1'] }, shell, env), ['sleep', '1']);
+    assert.deepEqual(containerArgv({ name: 'c' }, shell, env), ['sh']);
+    assert.deepEqual(containerArgv({ name: 'c' }, node, env), ['node', '/app/dist/src/main.js']);
+    assert.deepEqual(containerArgv({ name: 'c', args: ['/app/dist/src/sidecar.js'] }, node, env), ['node', '/app/dist/src/sidecar.js']);
+    assert.deepEqual(containerArgv({ name: 'c', command: ['sh'] }, node, env), ['sh']);
+    assert.equal(containerArgv({ name: 'c' }, { entrypoint: [], cmd: [] }, env), undefined);
   });
 
   it('lists the objects to fetch', () => {

@@ -18,7 +18,7 @@ describe('image mapping', () => {
     for (const image of ['busybox', 'busybox:1.36', 'debian:12-slim']) {
       const r = resolveImage(image, nothing, '/repo');
       assert.equal(r.available, true, image);
-      if (r.available) assert.deepEqual(r.defaultCommand, ['sh']);
+      if (r.available) assert.deepEqual([r.entrypoint, r.cmd], [[], ['sh']]);
     }
   });
 
@@ -40,7 +40,9 @@ describe('image mapping', () => {
     for (const image of ['galera-operator:dev', 'ghcr.io/someone/galera-operator:0.1.0']) {
       const r = resolveImage(image, nothing, '/work/repo');
       assert.ok(r.available, image);
-      if (r.available) assert.deepEqual(r.mounts, [{ source: '/work/repo', target: '/app', readOnly: true }]);
+      if (!r.available) continue;
+      assert.deepEqual(r.mounts, [{ source: '/work/repo', target: '/app', readOnly: true }]);
+      assert.deepEqual([r.entrypoint, r.cmd, r.workingDir], [['node'], ['/app/dist/src/main.js'], '/app']);
     }
   });
 
