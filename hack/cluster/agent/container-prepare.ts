@@ -47,5 +47,5 @@ export async function prepareContainer(ctx: PrepareContext, container: V1Contain
   if (!plan.ok) return configError(plan.message);
   const mounts: BindMount[] = plan.mounts.map((m) => ({ ...m, sourceIsFile: materialise(m.source) }));
   const wrapper = renderWrapper({ mounts, hostname: podHostname(ctx.pod), workingDir: container.workingDir ?? image.workingDir, argv });
-  return { ok: true, wrapper, env: env.env };
+  return { ok: true, wrapper, env: env.env, imageID: image.imageID };
 }

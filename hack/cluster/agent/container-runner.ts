@@ -15,7 +15,7 @@ import { runProbe, type ProbeTarget } from './probes.js';
 import type { ContainerRecord, TerminatedState } from './pod-status.js';
 
 export type PrepareResult =
-  | { ok: true; wrapper: string; env: Record<string, string> }
+  | { ok: true; wrapper: string; env: Record<string, string>; imageID: string }
   | { ok: false; reason: string; message: string };
 
 export interface RunnerDeps {
@@ -74,6 +74,7 @@ export class ContainerRunner {
       return undefined;
     }
     if (this.record.state.kind === 'terminated') this.record.lastTerminated = this.record.state;
+    this.record.imageID = prep.imageID;
     const proc = spawnContainer(this.deps.files, prep.wrapper, prep.env);
     if (this.restartPending) this.record.restartCount++;
     this.restartPending = false;

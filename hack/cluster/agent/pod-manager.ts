@@ -16,6 +16,8 @@ const VANISHED_GRACE_MS = 2_000;
 
 export class PodManager {
   private readonly workers = new Map<string, PodWorker>();
+  /** Pods already stopped and cleaned up whose objects still linger (e.g. held by finalizers). */
+  private readonly retired = new Set<string>();
   private readonly pods: WatchedCollection<V1Pod>;
   private readonly log: Logger;
   private stopping = false;
@@ -47,7 +49,7 @@ export class PodManager {
   private observe(pod: V1Pod): void {
     const uid = pod.metadata?.uid;
     const hostIP = this.nodeIPs.get(pod.spec?.nodeName ?? '');
-    if (this.stopping || !uid || !hostIP) return;
+    if (this.stopping || !uid || !hostIP || this.retired.has(uid)) return;
     const existing = this.workers.get(uid);
     if (existing) {
       existing.update(pod);
@@ -60,13 +62,16 @@ export class PodManager {
   }
 
   private vanished(pod: V1Pod): void {
+    this.retired.delete(pod.metadata?.uid ?? '');
     const worker = this.workers.get(pod.metadata?.uid ?? '');
     if (worker && !this.stopping) this.retire(worker, worker.terminate(false, VANISHED_GRACE_MS));
   }
 
   private retire(worker: PodWorker, done: Promise<void>): void {
     void done.finally(() => {
-      if (this.workers.get(worker.uid) === worker) this.workers.delete(worker.uid);
+      if (this.workers.get(worker.uid) !== worker) return;
+      this.workers.delete(worker.uid);
+      if (this.pods.list().some((p) => p.metadata?.uid === worker.uid)) this.retired.add(worker.uid);
     });
   }
 
