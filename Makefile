@@ -21,8 +21,10 @@ node-deps:
 build: node-deps
 	@npx tsc -p tsconfig.json
 
+# Regenerates manifests/crds from the zod schemas and copies them into the Helm chart.
 crds: node-deps
 	@node --import tsx src/crd/generate.ts
+	@node --import tsx hack/sync-chart-crds.ts
 
 controlplane: deps
 	@bash hack/cluster/build-controlplane.sh
