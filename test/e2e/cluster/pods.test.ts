@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AppsV1Api, BatchV1Api, CoreV1Api, type V1Container, type V1Pod } from '@kubernetes/client-node';
 import {
   REPO_ROOT, clusterMissing, containerLog, createNamespace, deleteNamespace, isReady, loadKubeConfig, waitForPodReady,
@@ -41,18 +41,28 @@ function busybox(name: string, script: string, extra: Partial<V1Container> = {})
   };
 }
 
-/** A fresh namespace per test, removed afterwards. */
-function withNamespace(prefix: string): () => string {
+/**
+ * A fresh namespace, removed afterwards: one per test, or with `shared` one for a suite whose
+ * tests are steps of one scenario.
+ */
+function withNamespace(prefix: string, shared = false): () => string {
   let namespace = '';
-  before(async () => { namespace = await createNamespace(core, prefix); });
-  after(async () => { if (namespace) await deleteNamespace(core, namespace); });
+  const create = async (): Promise<void> => { namespace = await createNamespace(core, prefix); };
+  const remove = async (): Promise<void> => { if (namespace) await deleteNamespace(core, namespace); };
+  if (shared) {
+    before(create);
+    after(remove);
+  } else {
+    beforeEach(create);
+    afterEach(remove);
+  }
   return () => namespace;
 }
 
 const skip = clusterMissing();
 
 describe('node agent: StatefulSet pods', { skip, timeout: 300_000 }, () => {
-  const ns = withNamespace('agent-sts');
+  const ns = withNamespace('agent-sts', true);
   const names = ['db-0', 'db-1', 'db-2'];
   const script = '[ -f /data/id ] || echo "$POD_NAME-$(date +%s%N)" > /data/id; echo "ID $(cat /data/id)"; touch /tmp/ready; exec sleep 3600';
 
@@ -165,7 +175,7 @@ describe('node agent: Jobs', { skip, timeout: 240_000 }, () => {
   });
 });
 
-describe('node agent: single pods', { skip, timeout: 180_000 }, () => {
+describe('node agent: single pods', { skip, timeout: 400_000 }, () => {
   const ns = withNamespace('agent-pods');
 
   it('does not start a pod with an unknown image and says why', async () => {
