@@ -2,8 +2,9 @@
  * Container records to start from: fresh for a new pod, or rebuilt from the pod's published
  * status when the agent restarts (restart counts and terminations carry over). Pure.
  */
-import type { V1Container, V1ContainerStateTerminated, V1ContainerStatus } from '@kubernetes/client-node';
-import type { ContainerRecord, TerminatedState } from './pod-status.js';
+import type { V1Container, V1ContainerStateTerminated, V1ContainerStatus, V1Pod, V1PodCondition } from '@kubernetes/client-node';
+import type { RestartPolicy } from './backoff.js';
+import { timestamp, type ContainerRecord, type PodCondition, type PodSnapshot, type TerminatedState } from './pod-status.js';
 
 const asDate = (d: Date | string | undefined): Date | undefined => (d === undefined ? undefined : new Date(d));
 
@@ -46,4 +47,36 @@ export function seedRecord(spec: V1Container, waitingReason: string, published: 
   record.imageID = published.imageID ?? '';
   record.containerID = published.containerID;
   return record;
+}
+
+/** Conditions as published (the client hands back Dates), in the form the agent writes them. */
+export function publishedConditions(conditions: readonly V1PodCondition[] | undefined): PodCondition[] {
+  return (conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status as PodCondition['status'],
+    reason: c.reason,
+    message: c.message,
+    lastTransitionTime: c.lastTransitionTime ? timestamp(new Date(c.lastTransitionTime)) : undefined,
+  }));
+}
+
+/** The agent's view of a pod it starts to look after, seeded from what the pod object says. */
+export function seedSnapshot(pod: V1Pod, hostIP: string, now: Date): PodSnapshot {
+  const published = pod.status;
+  const initSpecs = pod.spec?.initContainers ?? [];
+  const init = initSpecs.map((c) =>
+    seedRecord(c, 'PodInitializing', published?.initContainerStatuses?.find((s) => s.name === c.name), now));
+  const containers = (pod.spec?.containers ?? []).map((c) =>
+    seedRecord(c, initSpecs.length ? 'PodInitializing' : 'ContainerCreating', published?.containerStatuses?.find((s) => s.name === c.name), now));
+  return {
+    restartPolicy: (pod.spec?.restartPolicy ?? 'Always') as RestartPolicy,
+    init,
+    containers,
+    hostIP,
+    podIP: published?.podIP,
+    startTime: published?.startTime ? new Date(published.startTime) : undefined,
+    sandboxReady: false,
+    readinessGates: (pod.spec?.readinessGates ?? []).map((g) => g.conditionType),
+    previousConditions: publishedConditions(published?.conditions),
+  };
 }

@@ -14,7 +14,7 @@ import type { EventRecorder } from './events.js';
 import type { IpAllocator } from './ip-allocator.js';
 import { errorMessage, sleep, type Clients } from './k8s.js';
 import { PodPaths } from './pod-paths.js';
-import { seedRecord } from './pod-seed.js';
+import { publishedConditions, seedSnapshot } from './pod-seed.js';
 import { initDone, type ContainerRecord, type PodSnapshot, type TerminatedState } from './pod-status.js';
 import { checkSupport } from './pod-support.js';
 import { terminatePod } from './pod-termination.js';
@@ -58,23 +58,7 @@ export class PodWorker {
     const meta = pod.metadata ?? {};
     this.paths = new PodPaths(deps.stateDir, { namespace: meta.namespace ?? 'default', name: meta.name ?? '', uid: meta.uid ?? '' });
     this.log = deps.log.child({ pod: `${this.paths.id.namespace}/${this.paths.id.name}` });
-    const now = new Date();
-    const published = pod.status;
-    const initSeeded = (pod.spec?.initContainers ?? []).map((c) =>
-      seedRecord(c, 'PodInitializing', published?.initContainerStatuses?.find((s) => s.name === c.name), now));
-    const seeded = (pod.spec?.containers ?? []).map((c) =>
-      seedRecord(c, initSeeded.length ? 'PodInitializing' : 'ContainerCreating', published?.containerStatuses?.find((s) => s.name === c.name), now));
-    this.snapshot = {
-      restartPolicy: (pod.spec?.restartPolicy ?? 'Always') as RestartPolicy,
-      init: initSeeded,
-      containers: seeded,
-      hostIP: deps.hostIP,
-      podIP: published?.podIP,
-      startTime: published?.startTime ? new Date(published.startTime) : undefined,
-      sandboxReady: false,
-      readinessGates: (pod.spec?.readinessGates ?? []).map((g) => g.conditionType),
-      previousConditions: (published?.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: c.lastTransitionTime ? new Date(c.lastTransitionTime).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined })) as PodSnapshot['previousConditions'],
-    };
+    this.snapshot = seedSnapshot(pod, deps.hostIP, new Date());
     this.status = new StatusWriter(deps.clients.core, this.paths.id, this.snapshot, this.log);
   }
 
@@ -92,60 +76,72 @@ export class PodWorker {
   /** A newer version of the pod object from the watch. */
   update(pod: V1Pod): void {
     this.pod = pod;
-    const gates = new Set(this.snapshot.readinessGates);
-    if (gates.size) {
-      this.status.setPreviousConditions((pod.status?.conditions ?? []) as PodSnapshot['previousConditions']);
-    }
+    if (this.snapshot.readinessGates.length) this.status.setPreviousConditions(publishedConditions(pod.status?.conditions));
     if (pod.metadata?.deletionTimestamp) void this.terminate(true);
   }
 
   private async run(): Promise<void> {
-    const { pod } = this;
-    const phase = pod.status?.phase;
+    const phase = this.pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return; // finished before: nothing to run
-    const support = checkSupport(pod);
-    for (const what of support.ignored) this.deps.events.emitOnce(pod, 'Warning', 'IgnoredField', `ignored by this local cluster: ${what}`);
-    if (support.unsupported.length) {
-      const message = support.unsupported.join('; ');
-      this.deps.events.emit(pod, 'Warning', 'Unsupported', message);
-      this.snapshot.failure = { reason: 'UnsupportedByLocalCluster', message };
-      return this.status.publishNow();
-    }
-    fs.mkdirSync(this.paths.podDir, { recursive: true });
-    fs.writeFileSync(this.paths.identityFile, JSON.stringify({ ...this.paths.id, containers: this.allSpecs().map((c) => c.name) }));
-    this.snapshot.podIP ??= this.deps.ips.allocate(this.uid);
-    this.deps.ips.claim(this.uid, this.snapshot.podIP);
-    this.snapshot.startTime ??= new Date();
-    this.deps.hosts.register({
-      namespace: this.paths.id.namespace, name: this.paths.id.name, ip: this.snapshot.podIP,
-      hostname: podHostname(pod), subdomain: pod.spec?.subdomain,
-    }, this.paths.hostsFile);
+    if (!this.admit()) return this.status.publishNow();
+    this.claimAddress();
     this.status.schedule();
     if (!(await this.prepareVolumes())) return;
     this.snapshot.sandboxReady = true;
     this.status.schedule();
     void this.refreshVolumesPeriodically();
+    await this.runContainers();
+    await this.status.publishNow();
+  }
+
+  /** Announce ignored fields; fail the pod when it needs something this cluster cannot do. */
+  private admit(): boolean {
+    const support = checkSupport(this.pod);
+    for (const what of support.ignored) this.deps.events.emitOnce(this.pod, 'Warning', 'IgnoredField', `ignored by this local cluster: ${what}`);
+    if (!support.unsupported.length) return true;
+    const message = support.unsupported.join('; ');
+    this.deps.events.emit(this.pod, 'Warning', 'Unsupported', message);
+    this.snapshot.failure = { reason: 'UnsupportedByLocalCluster', message };
+    return false;
+  }
+
+  /** The pod's address (kept across agent restarts) and its hosts file. */
+  private claimAddress(): void {
+    fs.mkdirSync(this.paths.podDir, { recursive: true });
+    fs.writeFileSync(this.paths.identityFile, JSON.stringify({ ...this.paths.id, containers: this.allSpecs().map((c) => c.name) }));
+    const ip = this.snapshot.podIP ?? this.deps.ips.allocate(this.uid);
+    this.snapshot.podIP = ip;
+    this.deps.ips.claim(this.uid, ip);
+    this.snapshot.startTime ??= new Date();
+    this.deps.hosts.register({
+      namespace: this.paths.id.namespace, name: this.paths.id.name, ip,
+      hostname: podHostname(this.pod), subdomain: this.pod.spec?.subdomain,
+    }, this.paths.hostsFile);
+  }
+
+  /** Init containers one by one (unless a previous agent run got past them), then all containers. */
+  private async runContainers(): Promise<void> {
     const policy = this.snapshot.restartPolicy;
     const initPolicy: RestartPolicy = policy === 'Never' ? 'Never' : 'OnFailure';
     this.runners = this.allSpecs().map((spec, i) => this.makeRunner(spec, i));
     const initRunners = this.runners.slice(0, this.snapshot.init.length);
     const mainRunners = this.runners.slice(this.snapshot.init.length);
-    const adoptedAny = mainRunners.some((r) => fs.existsSync(this.paths.container(r.spec.name).metaFile));
-    if (!adoptedAny) {
+    const mainStartedBefore = mainRunners.some((r) => fs.existsSync(this.paths.container(r.spec.name).metaFile));
+    if (!mainStartedBefore) {
       for (const runner of initRunners) {
         if (this.running.signal.aborted) return;
-        if (runner.record.state.kind === 'terminated' && runner.record.state.exitCode === 0) continue;
+        const { state } = runner.record;
+        if (state.kind === 'terminated' && state.exitCode === 0) continue;
         const term = await this.supervise(runner, initPolicy);
-        if (!term || term.exitCode !== 0) return this.status.publishNow();
+        if (!term || term.exitCode !== 0) return;
       }
     }
-    if (!initDone(this.snapshot) && !adoptedAny) return;
+    if (!initDone(this.snapshot) && !mainStartedBefore) return;
     for (const r of mainRunners) {
       if (r.record.state.kind === 'waiting' && r.record.state.reason === 'PodInitializing') r.record.state = { kind: 'waiting', reason: 'ContainerCreating' };
     }
     this.status.schedule();
     await Promise.all(mainRunners.map((r) => this.supervise(r, policy)));
-    await this.status.publishNow();
   }
 
   private allSpecs(): V1Container[] {

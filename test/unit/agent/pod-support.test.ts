@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkSupport } from '../../../hack/cluster/agent/pod-support.js';
-import { seedRecord } from '../../../hack/cluster/agent/pod-seed.js';
+import { seedRecord, seedSnapshot } from '../../../hack/cluster/agent/pod-seed.js';
 
 describe('pod feature support', () => {
   it('accepts the usual volume kinds and a default securityContext silently', () => {
@@ -38,6 +38,20 @@ describe('container records after an agent restart', () => {
     }, now);
     assert.equal(r.restartCount, 3);
     assert.equal(r.state.kind === 'terminated' && r.state.reason, 'ContainerStatusUnknown');
+  });
+
+  it('seeds a pod snapshot with its address, start time and conditions as published', () => {
+    const s = seedSnapshot({
+      spec: { restartPolicy: 'OnFailure', initContainers: [{ name: 'i' }], containers: [{ name: 'c' }] },
+      status: {
+        podIP: '127.1.0.4', startTime: new Date('2026-01-01T00:00:00Z'),
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date('2026-01-01T00:00:05.123Z') }],
+      },
+    }, '127.0.10.3', now);
+    assert.equal(s.restartPolicy, 'OnFailure');
+    assert.equal(s.podIP, '127.1.0.4');
+    assert.deepEqual(s.containers[0]?.state, { kind: 'waiting', reason: 'PodInitializing' });
+    assert.equal(s.previousConditions[0]?.lastTransitionTime, '2026-01-01T00:00:05Z');
   });
 
   it('keeps a finished container finished', () => {
