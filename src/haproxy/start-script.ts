@@ -14,7 +14,10 @@
  * The admin socket is used through socat when the image has it; without socat, reloads still
  * happen but start from fresh server states.
  *
- * Usage: bash -c "$SCRIPT" haproxy-start <haproxy.cfg> <runtimeDir>
+ * Usage: bash -c "$SCRIPT" haproxy-start <haproxy.cfg> [<runtimeDir> [<seed.cfg>]]
+ * With a seed (the ConfigMap's copy), the watched file starts as the seed when it does not exist
+ * yet: in a pod the watched file lives in the pod's runtime directory, where the proxy agent
+ * replaces it as soon as the operator pushes a new config (no wait for ConfigMap propagation).
  */
 import { monitorCredentialsPath } from './check-script.js';
 import { adminSocketPath, serverStatePath, WRITER_BACKEND } from './config.js';
@@ -41,6 +44,7 @@ export function renderHAProxyStartScript(options: StartScriptOptions): string {
   return String.raw`#!/bin/bash
 set -uo pipefail
 cfg="$1"
+seed="${'${3:-}'}"
 for name in ${user} ${password}; do
   value="${'${!name:-}'}"
   if [ -z "$value" ]; then echo "haproxy-start: $name is not set" >&2; exit 1; fi
@@ -50,6 +54,7 @@ for name in ${user} ${password}; do
 done
 umask 077
 mkdir -p "${dir}"
+if [ -n "$seed" ] && [ ! -s "$cfg" ]; then cp "$seed" "$cfg"; fi
 printf '[client]\nuser="%s"\npassword="%s"\n' "$${user}" "$${password}" >"${monitorCredentialsPath(dir)}"
 unset ${password}
 

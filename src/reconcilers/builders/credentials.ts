@@ -16,6 +16,8 @@ export const CREDENTIAL_KEYS = {
   sstPassword: 'sst-password',
   agentToken: 'agent-token',
   proxyAdminPassword: 'proxy-admin-password',
+  /** ProxySQL's second admin user, the one the operator connects as (`admin` is local-only). */
+  proxyOperatorPassword: 'proxy-operator-password',
 } as const;
 
 /** 32 characters from [A-Za-z0-9]: safe in SQL, shell and config files without quoting. */
@@ -45,6 +47,7 @@ export function missingCredentials(
     [CREDENTIAL_KEYS.sstPassword]: () => generatePassword(),
     [CREDENTIAL_KEYS.agentToken]: () => generatePassword(48),
     [CREDENTIAL_KEYS.proxyAdminPassword]: () => generatePassword(),
+    [CREDENTIAL_KEYS.proxyOperatorPassword]: () => generatePassword(),
   };
   const missing: Record<string, string> = {};
   for (const [key, make] of Object.entries(wanted)) {

@@ -1,0 +1,71 @@
+/**
+ * Programs every ProxySQL pod of a cluster through its admin interface: syncProxySQL diffs
+ * first and writes (and LOADs) only what changed, so running it on every reconcile is what
+ * reprograms a restarted pod and follows membership and writer changes. While a member is
+ * drained it is desynced on the member itself (OFFLINE_SOFT is undone by ProxySQL's monitor,
+ * facts.md) and each ProxySQL is asked whether it still routes to it.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { MONITOR_USER } from '../../galera/scripts/layout.js';
+import { setDesync } from '../../mysql/index.js';
+import { syncProxySQL, type ProxySQLAdminTarget } from '../../proxysql/admin.js';
+import { buildProxySQLDesiredState, type ProxySQLDesiredState } from '../../proxysql/desired-state.js';
+import { readProxySQLDrainStatus } from '../../proxysql/drain-status.js';
+import { clusterMembers, memberDnsName } from '../../proxysql/topology.js';
+import { CREDENTIAL_KEYS } from '../builders/credentials.js';
+import { rootEndpoint } from '../phases/galera-observe.js';
+import type { Scope } from '../scope.js';
+import { isPodReady, proxyPods, type ProxyPodOutcome } from './pods.js';
+
+export function proxysqlDesiredState(scope: Scope): ProxySQLDesiredState {
+  const c = scope.credentials;
+  return buildProxySQLDesiredState({
+    members: clusterMembers(scope.ref.name, scope.ref.namespace, scope.spec.replicas),
+    writer: scope.status.writer ?? null,
+    appUsers: [
+      {
+        username: c[CREDENTIAL_KEYS.appUsername] ?? scope.spec.app.username,
+        password: c[CREDENTIAL_KEYS.appPassword] ?? '',
+        defaultSchema: c[CREDENTIAL_KEYS.appDatabase] ?? scope.spec.app.database,
+      },
+    ],
+    monitor: { username: MONITOR_USER, password: c[CREDENTIAL_KEYS.monitorPassword] ?? '' },
+  });
+}
+
+/** Takes `member` out of every ProxySQL by desyncing it (idempotent; a restart clears it). */
+export async function desyncMember(scope: Scope, member: string): Promise<string | null> {
+  const pod = scope.members.find((m) => m.observation.pod === member);
+  const host = pod?.pod?.status?.podIP;
+  if (!host || !pod?.wsrep) return null; // not running: nothing routes to it
+  const result = await setDesync(rootEndpoint(scope, host), true, { connectMs: 2000, queryMs: 3000 });
+  return result.ok ? null : `${member}: ${result.error.message}`;
+}
+
+async function syncPod(scope: Scope, pod: V1Pod, desired: ProxySQLDesiredState, drained: string | undefined): Promise<ProxyPodOutcome> {
+  const name = pod.metadata!.name!;
+  const base = { pod: name, ready: isPodReady(pod), programmed: false, memberDrained: drained === undefined };
+  const host = pod.status?.podIP;
+  if (!host || pod.status?.phase !== 'Running') {
+    return { ...base, failure: { reason: 'ProxyUnreachable', message: `${name} is not running yet` } };
+  }
+  const target: ProxySQLAdminTarget = { host, password: scope.credentials[CREDENTIAL_KEYS.proxyOperatorPassword] ?? '' };
+  const result = await syncProxySQL(target, desired);
+  if (!result.ok) {
+    const reason = result.stage === 'connect' ? 'ProxyUnreachable' : 'ProxyProgrammingFailed';
+    return { ...base, failure: { reason, message: `${name}: ${result.stage}: ${result.message}` } };
+  }
+  if (result.changed) {
+    scope.log.info({ pod: name, loaded: result.loadedModules, statements: result.applied.length, writer: scope.status.writer }, 'programmed ProxySQL');
+  }
+  if (drained === undefined) return { ...base, programmed: true };
+  const index = Number(drained.slice(drained.lastIndexOf('-') + 1));
+  const status = await readProxySQLDrainStatus(target, memberDnsName(scope.ref.name, scope.ref.namespace, index));
+  if (!status.ok) return { ...base, programmed: true, failure: { reason: 'ProxyUnreachable', message: `${name}: ${status.message}` } };
+  return { ...base, programmed: true, memberDrained: status.outOfRouting && status.connectionsInUse === 0 };
+}
+
+export async function syncProxySQLPods(scope: Scope, drained: string | undefined): Promise<ProxyPodOutcome[]> {
+  const desired = proxysqlDesiredState(scope);
+  return Promise.all(proxyPods(scope).map((pod) => syncPod(scope, pod, desired, drained)));
+}

@@ -1,0 +1,65 @@
+/**
+ * Helpers for the proxy drills (e2e tests and hack/bench/failover.ts): the proxy Service's
+ * address through `make -s endpoint`, which member a connection lands on, and kill -9 of a
+ * member's mariadbd by its pid file.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../unit/agent-net/support/cluster.js';
+import { secretValue } from '../support/kube.js';
+import { query, type Target } from '../support/sql.js';
+
+const run = promisify(execFile);
+
+/** `host:port` on this machine for a Service port, as people get it (interfaces.md). */
+export async function serviceEndpoint(namespace: string, service: string, port: number): Promise<{ host: string; port: number }> {
+  const { stdout } = await run('make', ['-s', 'endpoint', `SERVICE=${namespace}/${service}`, `PORT=${port}`], { cwd: REPO_ROOT, timeout: 30_000 });
+  const last = stdout.trim().split('\n').pop() ?? '';
+  const match = /^(127\.[0-9.]+):(\d+)$/.exec(last);
+  if (!match) throw new Error(`make endpoint printed '${last}'`);
+  return { host: match[1]!, port: Number(match[2]) };
+}
+
+/** Root through the proxy (the drills write to their own schema, outside the app database). */
+export async function proxyTarget(namespace: string, cluster: string, port: number): Promise<Target> {
+  const endpoint = await serviceEndpoint(namespace, `${cluster}-proxy`, port);
+  return { ...endpoint, user: 'root', password: await secretValue(namespace, `${cluster}-credentials`, 'root-password') };
+}
+
+/** The application user through the proxy, as scripts connect. */
+export async function appTarget(namespace: string, cluster: string, port: number): Promise<Target> {
+  const endpoint = await serviceEndpoint(namespace, `${cluster}-proxy`, port);
+  const secret = `${cluster}-credentials`;
+  return {
+    ...endpoint,
+    user: await secretValue(namespace, secret, 'app-username'),
+    password: await secretValue(namespace, secret, 'app-password'),
+    database: await secretValue(namespace, secret, 'app-database'),
+  };
+}
+
+/** The member one new connection lands on. */
+export async function landsOn(target: Target): Promise<string> {
+  const rows = await query<{ host: string }>(target, 'SELECT @@hostname AS host', [], 4000);
+  return String(rows[0]?.host);
+}
+
+/** Members `count` fresh connections land on, in order. */
+export async function landings(target: Target, count: number): Promise<string[]> {
+  const hosts: string[] = [];
+  for (let i = 0; i < count; i++) hosts.push(await landsOn(target));
+  return hosts;
+}
+
+/** Kill -9 the member's mariadbd (the mariadb container's main process once exec'd). */
+export function killMariadbd(namespace: string, pod: string): number {
+  const pid = Number(readFileSync(join(REPO_ROOT, '.cluster/run', namespace, pod, 'mariadb.pid'), 'utf8').trim());
+  const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  if (command !== 'mariadbd') throw new Error(`${namespace}/${pod}: pid ${pid} is ${command}, not mariadbd`);
+  process.kill(pid, 'SIGKILL');
+  return pid;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
