@@ -1,7 +1,7 @@
 /** Pod events as a kubelet records them (source component "kubelet", host = node name). */
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { errorMessage } from './k8s.js';
+import { errorMessage, httpStatus } from './k8s.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -19,8 +19,11 @@ export class EventRecorder {
     const now = Date.now();
     if (now - (this.lastSent.get(key) ?? 0) < REPEAT_INTERVAL_MS) return;
     this.lastSent.set(key, now);
-    this.send(pod, type, reason, message, now).catch((err: unknown) =>
-      this.log.warn({ err: errorMessage(err), reason }, 'could not record event'));
+    this.send(pod, type, reason, message, now).catch((err: unknown) => {
+      // A namespace being deleted refuses new events (403); that is expected while pods stop.
+      const level = httpStatus(err) === 403 ? 'debug' : 'warn';
+      this.log[level]({ err: errorMessage(err), reason }, 'could not record event');
+    });
   }
 
   /** Emit only the first time for this pod (e.g. ignored fields). */
