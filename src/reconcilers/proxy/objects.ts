@@ -3,7 +3,7 @@
  * objects whose controller is this MySQLCluster, so nothing someone else made is deleted).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { controllerOf, isNotFound, resourcePath, Resources, type ResourceRef } from '../../runtime/index.js';
+import { controllerOf, isNotFound, Resources } from '../../runtime/index.js';
 import { haproxyConfigText, haproxyPodParts, HAPROXY_CONFIG_KEYS } from '../builders/proxy-haproxy.js';
 import { proxyConfigMap, proxyDeployment, proxyPodDisruptionBudget, proxyService, type ProxyPodParts } from '../builders/proxy-objects.js';
 import { proxysqlPodParts } from '../builders/proxy-proxysql.js';
@@ -34,25 +34,27 @@ export async function applyProxyObjects(scope: Scope): Promise<void> {
 
 export async function removeProxyObjects(scope: Scope): Promise<string[]> {
   const names = objectNames(scope.ref.name);
-  const owned: Array<[ResourceRef, string]> = [
-    [Resources.Deployment, names.proxy],
-    [Resources.Service, names.proxy],
-    [Resources.PodDisruptionBudget, names.proxyPdb],
-    [Resources.ConfigMap, names.proxyConfig],
-  ];
-  const uid = scope.cluster.metadata.uid;
+  const ns = scope.ref.namespace;
   const removed: string[] = [];
-  for (const [resource, name] of owned) {
-    const cached = scope.manager.informer<KubernetesObject>(resource).get(scope.ref.namespace, name);
-    if (!cached || controllerOf(cached)?.uid !== uid) continue;
+  /** Deletes `cached` (by `remove`) only when this cluster is its controller. */
+  const removeOwned = async (cached: KubernetesObject | undefined, remove: (options: object) => Promise<unknown>) => {
+    if (!cached || controllerOf(cached)?.uid !== scope.cluster.metadata.uid) return;
     try {
-      await scope.manager.rest.request('DELETE', resourcePath(resource, scope.ref.namespace, name), {
-        body: { propagationPolicy: 'Background', preconditions: { uid: cached.metadata?.uid } },
-      });
-      removed.push(`${resource.kind}/${name}`);
+      await remove({ body: { propagationPolicy: 'Background', preconditions: { uid: cached.metadata?.uid } } });
+      removed.push(`${cached.kind ?? 'object'}/${cached.metadata?.name}`);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-  }
+  };
+  const { informer, rest } = { informer: scope.manager.informer.bind(scope.manager), rest: scope.manager.rest };
+  // One call per kind, written out, so the RBAC check (test/unit/manifests) can read each.
+  await removeOwned(informer<KubernetesObject>(Resources.Deployment).get(ns, names.proxy), (o) =>
+    rest.request('DELETE', `/apis/apps/v1/namespaces/${ns}/deployments/${names.proxy}`, o));
+  await removeOwned(informer<KubernetesObject>(Resources.Service).get(ns, names.proxy), (o) =>
+    rest.request('DELETE', `/api/v1/namespaces/${ns}/services/${names.proxy}`, o));
+  await removeOwned(informer<KubernetesObject>(Resources.PodDisruptionBudget).get(ns, names.proxyPdb), (o) =>
+    rest.request('DELETE', `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${names.proxyPdb}`, o));
+  await removeOwned(informer<KubernetesObject>(Resources.ConfigMap).get(ns, names.proxyConfig), (o) =>
+    rest.request('DELETE', `/api/v1/namespaces/${ns}/configmaps/${names.proxyConfig}`, o));
   return removed;
 }
