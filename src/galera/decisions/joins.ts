@@ -1,7 +1,9 @@
 /**
  * Member restart and joins: while a Primary component serves, members Waiting for an order are
  * told to join (they start from their recovered position, so IST when the donor's gcache allows).
- * One at a time: two joiners at once slow each other down and fight over SST ports.
+ * A member that needs a full SST (no usable position) joins alone: two full transfers at once
+ * slow each other down. Members with a usable position on the cluster's UUID (IST) may join
+ * together, staggered: two joiners started at the same instant cost ~5 s (facts.md).
  *
  * A member is told only while it is Waiting: one that took the order shows Starting or Running;
  * one Waiting again (it restarted) is told again. A member holding data of another cluster
@@ -27,7 +29,15 @@ export interface JoinInput {
   generation: number;
   /** The cluster's UUID (recorded, or read from a Primary member). */
   clusterUuid?: string;
+  /** ISO-8601 time of the decision; without it joins are strictly one at a time. */
+  now?: string;
 }
+
+/**
+ * Between the starts of two IST joiners. Reports carry whole seconds (truncated), so 2 s between
+ * the timestamps means at least 1 s between the starts.
+ */
+export const JOIN_STAGGER_MS = 2000;
 
 /** A member in the middle of joining: its agent started mariadbd, or mariadbd is not Synced yet. */
 function isJoinInFlight(m: MemberObservation): boolean {
@@ -36,6 +46,22 @@ function isJoinInFlight(m: MemberObservation): boolean {
   if (m.report.phase !== 'Running' || m.live === null) return false;
   // A donor (or a member desynced for a backup) is serving, not joining.
   return m.live.localState !== WsrepLocalState.Synced && m.live.localState !== WsrepLocalState.DonorDesynced;
+}
+
+/** Its recovered position is on the cluster's history: it can catch up by IST. */
+function canJoinByIst(m: MemberObservation, clusterUuid: string | undefined): boolean {
+  if (m.kind !== 'reported' || dataStanding(m.report) !== 'usable') return false;
+  return clusterUuid === undefined || m.report.position?.uuid === clusterUuid;
+}
+
+/** Every joiner in flight and the next one catch up by IST, and the last start is not too recent. */
+function mayJoinAlongside(next: ReportedMember, inFlight: readonly MemberObservation[], input: JoinInput): boolean {
+  if (input.now === undefined || !canJoinByIst(next, input.clusterUuid)) return false;
+  const now = Date.parse(input.now);
+  return inFlight.every((m) => {
+    if (m.kind !== 'reported' || !canJoinByIst(m, input.clusterUuid) || m.report.updatedAt === undefined) return false;
+    return now - Date.parse(m.report.updatedAt) >= JOIN_STAGGER_MS;
+  });
 }
 
 function holdsForeignHistory(m: ReportedMember, clusterUuid: string | undefined): boolean {
@@ -55,13 +81,13 @@ export function nextJoin(input: JoinInput): JoinDecision {
   const heldNote = held.length > 0 ? `; not joining ${held.join(', ')} (data of another cluster UUID)` : '';
 
   const inFlight = members.filter(isJoinInFlight);
-  if (joinable.length > 0 && inFlight.length > 0) {
+  const next = joinable[0];
+  if (next !== undefined && inFlight.length > 0 && !mayJoinAlongside(next, inFlight, input)) {
     return {
       outcome: 'wait', reason: ConditionReason.JoiningMembers, members: inFlight.map((m) => m.pod),
       message: `waiting for ${inFlight.map((m) => m.pod).join(', ')} to finish joining before the next${heldNote}`,
     };
   }
-  const next = joinable[0];
   if (next !== undefined) {
     return {
       outcome: 'join', pod: next.pod, instruction: { action: 'join', generation: input.generation },

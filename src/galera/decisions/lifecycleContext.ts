@@ -99,7 +99,7 @@ export function everyMemberSynced(ctx: Context): boolean {
 
 /** With a Primary serving: tell the next Waiting member to join, or report how things stand. */
 export function joinStep(ctx: Context, recovery: RecoveryStatus): LifecycleDecision {
-  const joinInput = { members: ctx.members, generation: recovery.generation };
+  const joinInput = { members: ctx.members, generation: recovery.generation, now: ctx.now };
   const uuid = ctx.primaryUuid ?? ctx.recordedUuid;
   const join = nextJoin(uuid === undefined ? joinInput : { ...joinInput, clusterUuid: uuid });
   if (join.outcome === 'join') {

@@ -5,7 +5,7 @@
  */
 import type { Instruction } from '../types.js';
 import type { ConditionReason } from './reasons.js';
-import { byOrdinal, type MemberObservation } from './observations.js';
+import { byOrdinal, hasSettled, ZERO_UUID, type MemberObservation } from './observations.js';
 
 /**
  * FirstBootstrap: a brand-new cluster from member 0. FullCrash: bootstrap from the elected
@@ -75,14 +75,20 @@ export interface LifecycleDecision {
   clearExplicitChoice: boolean;
 }
 
+/**
+ * The evidence kept in status: each member's reported data. A member that settled without a
+ * position (an empty datadir, an interrupted SST) is recorded too, with seqno -1 and the zero
+ * UUID, so status shows why it was passed over; one not heard from keeps its previous entry.
+ */
 export function snapshotPositions(members: readonly MemberObservation[], previous: Record<string, ReportedPosition> = {}): Record<string, ReportedPosition> {
   const snapshot: Record<string, ReportedPosition> = {};
   for (const m of byOrdinal(members)) {
     const report = m.kind === 'reported' ? m.report : null;
-    if (report !== null && report.position !== null) {
+    const evidence = report !== null && (report.position !== null || hasSettled(report));
+    if (report !== null && evidence) {
       snapshot[m.pod] = {
-        uuid: report.position.uuid,
-        seqno: report.position.seqno,
+        uuid: report.position?.uuid ?? ZERO_UUID,
+        seqno: report.position?.seqno ?? -1,
         safeToBootstrap: report.safeToBootstrap,
         datadirEmpty: report.datadirEmpty,
         sstInterrupted: report.sstInterrupted,

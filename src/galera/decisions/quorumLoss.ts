@@ -7,7 +7,9 @@
  *
  * Beyond "proven down", the stopped members' recovered positions must be known and not ahead of
  * the survivor: a survivor cut off earlier may be behind a Primary that later crashed, and
- * bootstrapping it would drop those transactions. A person's explicit choice (a running member)
+ * bootstrapping it would drop those transactions. And only a minority may survive: a majority of
+ * members running non-Primary re-forms the Primary component by itself when they reconnect.
+ * A person's explicit choice (a running member)
  * overrides waiting for missing pods and unknown positions, never a known position that is ahead.
  */
 import { ConditionReason } from './reasons.js';
@@ -91,9 +93,17 @@ export function decideQuorumRecovery(input: QuorumInput): QuorumDecision {
   if (uuids.size > 1) {
     return notChosen('stall', ConditionReason.UuidDisagreement, survivors, 'running members report different cluster state UUIDs');
   }
-  const choice = input.explicitChoice;
+  const choice = input.explicitChoice === '' ? undefined : input.explicitChoice;
+  const explicit = choice !== undefined;
+  if (!explicit && survivors.length * 2 > members.length) {
+    // A majority of the last Primary component running again re-forms it by itself once its
+    // members reconnect (a SIGCONTed member even looks Synced for seconds first): pc.bootstrap
+    // here would only race Galera. If they stay apart (a partition), a person decides.
+    return notChosen('wait', ConditionReason.QuorumLost, survivors,
+      `${survivors.length} of ${members.length} members run non-Primary: a majority re-forms the Primary component by itself once they reconnect`);
+  }
   let survivor = mostAdvanced(survivors);
-  if (choice !== undefined && choice !== '') {
+  if (choice !== undefined) {
     const chosen = survivors.find((m) => m.pod === choice);
     if (chosen === undefined) {
       return { outcome: 'stall', reason: ConditionReason.ExplicitChoiceRejected, members: [choice],
@@ -106,7 +116,7 @@ export function decideQuorumRecovery(input: QuorumInput): QuorumDecision {
     survivor = chosen;
   }
   const stopped = members.filter((m) => !survivors.includes(m as Survivor));
-  const objection = stoppedMembersObjection(stopped, survivor, choice !== undefined && choice !== '');
+  const objection = stoppedMembersObjection(stopped, survivor, explicit);
   if (objection !== null) return objection;
   return {
     outcome: 'pcBootstrap', pod: survivor.pod, chosenBy: choice ? 'person' : 'operator',

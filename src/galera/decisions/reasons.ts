@@ -107,6 +107,10 @@ const catalog = {
     meaning: 'A Primary component appeared that the operator did not bootstrap while one was ordered.',
     action: 'Inspect the members for split brain before doing anything else.',
   },
+  RecoveryPhaseOverdue: {
+    meaning: 'A recovery phase has lasted longer than its bound (scaled by storage size); nothing is retried.',
+    action: 'Read the Recovering condition and status.recovery: it names the step and the members it waits for.',
+  },
   QuorumLost: {
     meaning: 'Members are running but none is Primary; waiting until the others are proven down.',
     action: 'Transient if members come back; otherwise check the members that are not down.',
@@ -135,12 +139,20 @@ const catalog = {
     meaning: 'Members are restarted one at a time (writer last) to apply a new pod template.',
     action: '',
   },
-  RollingUpdateStopped: {
+  RolloutBlocked: {
     meaning: 'A member restarted with the new template does not come back; the roll stopped.',
     action: 'Read the message, then fix or revert the change; the other members keep serving.',
   },
+  RolloutComplete: {
+    meaning: 'Every member runs the current pod template.',
+    action: '',
+  },
   Scaling: {
     meaning: 'Members are being added, or removed gracefully one at a time from the highest ordinal.',
+    action: '',
+  },
+  ScalingComplete: {
+    meaning: 'The wanted number of members exists and no member is being added or removed.',
     action: '',
   },
   WriterChanged: {

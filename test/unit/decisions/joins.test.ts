@@ -45,3 +45,25 @@ test('empty and interrupted members join (SST); a member holding another history
 test('without a Primary nobody is told to join', () => {
   assert.equal(nextJoin({ members: [reported(0), reported(1)], generation: 2 }).outcome, 'wait');
 });
+
+test('members that catch up by IST join together, staggered; a full SST joins alone', () => {
+  const now = '2026-11-27T12:00:10.000Z';
+  const startedAt = (iso: string, m: ReturnType<typeof reported>) => ({ ...m, report: { ...m.report, updatedAt: iso } });
+  const istJoiner = (iso: string) => startedAt(iso, reported(1, { phase: 'Starting', uuid: UUID_A, seqno: 40 }));
+  const input = (joining: ReturnType<typeof reported>, waiting = reported(2, { uuid: UUID_A, seqno: 40 })) =>
+    ({ members: [synced(0), joining, waiting], generation: 2, clusterUuid: UUID_A, now });
+
+  const alongside = nextJoin(input(istJoiner('2026-11-27T12:00:08Z')));
+  assert.deepEqual([alongside.outcome, alongside.outcome === 'join' && alongside.pod], ['join', 'db-2']);
+  // Started within the stagger: wait.
+  assert.equal(nextJoin(input(istJoiner('2026-11-27T12:00:09Z'))).outcome, 'wait');
+  // The joiner in flight, or the next one, needs a full SST: one at a time.
+  const sstJoiner = startedAt('2026-11-27T12:00:00Z', emptyMember(1, { phase: 'Starting' }));
+  assert.equal(nextJoin(input(sstJoiner)).outcome, 'wait');
+  assert.equal(nextJoin(input(istJoiner('2026-11-27T12:00:00Z'), emptyMember(2))).outcome, 'wait');
+  // A position on another history is not an IST joiner.
+  assert.equal(nextJoin(input(startedAt('2026-11-27T12:00:00Z', reported(1, { phase: 'Starting', uuid: UUID_B })))).outcome, 'wait');
+  // Without a clock (or a start time) joins stay one at a time.
+  assert.equal(nextJoin({ ...input(istJoiner('2026-11-27T12:00:00Z')), now: undefined }).outcome, 'wait');
+  assert.equal(nextJoin(input(reported(1, { phase: 'Starting', uuid: UUID_A }))).outcome, 'wait');
+});

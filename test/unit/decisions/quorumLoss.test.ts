@@ -27,10 +27,26 @@ test('a member that cannot be heard from (SIGSTOPped, unreachable) means wait', 
 });
 
 test('the most advanced survivor wins; a tie goes to the lowest ordinal', () => {
-  const q = decideQuorumRecovery({ members: [nonPrimary(0, 20), nonPrimary(1, 25), reported(2, { seqno: 3 })] });
+  const down = [reported(2, { seqno: 3 }), reported(3, { seqno: 3 }), reported(4, { seqno: 3 })];
+  const q = decideQuorumRecovery({ members: [nonPrimary(0, 20), nonPrimary(1, 25), ...down] });
   assert.deepEqual([q.outcome, q.outcome === 'pcBootstrap' && q.pod], ['pcBootstrap', 'db-1']);
-  const tie = decideQuorumRecovery({ members: [nonPrimary(2, 25), nonPrimary(1, 25), reported(0, { seqno: 3 })] });
+  const tie = decideQuorumRecovery({ members: [...down.slice(1), nonPrimary(2, 25), nonPrimary(1, 25), reported(0, { seqno: 3 })] });
   assert.equal(tie.outcome === 'pcBootstrap' && tie.pod, 'db-1');
+});
+
+test('a majority running non-Primary (e.g. members SIGCONTed after a stop) re-forms by itself: wait', () => {
+  for (const members of [
+    [nonPrimary(0, 20), nonPrimary(1, 25), reported(2, { seqno: 3 })],
+    [nonPrimary(0, 20), nonPrimary(1, 20), nonPrimary(2, 20)],
+  ]) {
+    const q = decideQuorumRecovery({ members });
+    assert.deepEqual([q.outcome, q.reason], ['wait', ConditionReason.QuorumLost]);
+    const d = decideWith(members, { recovery: doneRecovery(3) });
+    assert.deepEqual([d.outcome, d.action, d.recovery?.generation, d.recovery?.phase], ['wait', null, 3, 'Done'], 'no generation is opened');
+  }
+  // A person may still name one of them.
+  const chosen = decideQuorumRecovery({ members: [nonPrimary(0, 20), nonPrimary(1, 25), reported(2, { seqno: 3 })], explicitChoice: 'db-1' });
+  assert.deepEqual([chosen.outcome, chosen.outcome === 'pcBootstrap' && chosen.chosenBy], ['pcBootstrap', 'person']);
 });
 
 test('a stopped member holding later transactions forbids pc.bootstrap on a survivor behind it', () => {
