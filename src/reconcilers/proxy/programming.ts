@@ -19,7 +19,9 @@ export async function programProxies(scope: Scope, drained: string | undefined):
       drainTimedOut: drained ? drainTimedOut(scope, drained) : false,
     });
   }
-  if (drained) {
+  // Desync only while draining: once the rollout restarts the member, the restart has cleared
+  // it, and desyncing again would keep the member from ever counting as Synced.
+  if (drained && (scope.status.rollout?.phase ?? 'Draining') === 'Draining') {
     const failure = await desyncMember(scope, drained);
     if (failure) scope.log.warn({ member: drained }, `could not desync the member for its drain: ${failure}`);
   }

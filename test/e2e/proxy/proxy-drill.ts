@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
 import { REPO_ROOT } from '../../unit/agent-net/support/cluster.js';
 import { secretValue } from '../support/kube.js';
 import { query, type Target } from '../support/sql.js';
@@ -22,11 +23,6 @@ export async function serviceEndpoint(namespace: string, service: string, port: 
   return { host: match[1]!, port: Number(match[2]) };
 }
 
-/** Root through the proxy (the drills write to their own schema, outside the app database). */
-export async function proxyTarget(namespace: string, cluster: string, port: number): Promise<Target> {
-  const endpoint = await serviceEndpoint(namespace, `${cluster}-proxy`, port);
-  return { ...endpoint, user: 'root', password: await secretValue(namespace, `${cluster}-credentials`, 'root-password') };
-}
 
 /** The application user through the proxy, as scripts connect. */
 export async function appTarget(namespace: string, cluster: string, port: number): Promise<Target> {
@@ -63,3 +59,29 @@ export function killMariadbd(namespace: string, pod: string): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Members `count` fresh connections write on: the hostname is read inside a transaction, which
+ * both proxies send to the writer (ProxySQL sends a plain SELECT outside one to a reader).
+ */
+export async function writeLandings(target: Target, count: number): Promise<string[]> {
+  const hosts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const connection = await mysql.createConnection({ ...target, connectTimeout: 4000 });
+    try {
+      await connection.query('START TRANSACTION');
+      const [rows] = await connection.query({ sql: 'SELECT @@hostname AS host', timeout: 4000 });
+      await connection.query('COMMIT');
+      hosts.push(String((rows as Array<{ host: string }>)[0]?.host));
+    } finally {
+      connection.destroy();
+    }
+  }
+  return hosts;
+}
+
+/** Lets the application user write the drill table (ProxySQL knows only that user). */
+export async function allowDrillTable(root: Target, appUser: string): Promise<void> {
+  const hosts = await query<{ host: string }>(root, 'SELECT Host AS host FROM mysql.user WHERE User = ?', [appUser]);
+  for (const { host } of hosts) await query(root, 'GRANT ALL PRIVILEGES ON drill.* TO ?@?', [appUser, host]);
+}
