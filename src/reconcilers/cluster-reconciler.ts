@@ -10,6 +10,8 @@ import { credentialsPhase } from './phases/credentials.js';
 import { galeraPhase } from './phases/galera.js';
 import { membersPhase } from './phases/members.js';
 import { proxyPhase } from './phases/proxy.js';
+import { rolloutPhase } from './phases/rollout.js';
+import { scalingPhase } from './phases/scaling.js';
 import { summarizeStatus } from './phases/status.js';
 import { validatePhase } from './phases/validate.js';
 import { MYSQL_CLUSTER_RESOURCE } from './resources.js';
@@ -17,7 +19,7 @@ import { Scope, type OperatorSettings, type Phase } from './scope.js';
 
 export { MYSQL_CLUSTER_RESOURCE } from './resources.js';
 
-export const PHASES: readonly Phase[] = [validatePhase, credentialsPhase, membersPhase, galeraPhase, proxyPhase];
+export const PHASES: readonly Phase[] = [validatePhase, credentialsPhase, membersPhase, galeraPhase, rolloutPhase, scalingPhase, proxyPhase];
 
 /** While anything is in motion the cluster is looked at again this soon. */
 const STEADY_RESYNC_MS = 30_000;

@@ -7,6 +7,9 @@ export { nextJoin, type JoinDecision, type JoinInput } from './joins.js';
 export { decideQuorumRecovery, type QuorumDecision, type QuorumInput } from './quorumLoss.js';
 export { summarizeCluster, type ClusterState, type ClusterSummary } from './clusterState.js';
 export { decideLifecycle, type LifecycleInput } from './lifecycle.js';
-export { nextRollingStep, rollOrder, type RollingInput, type RollingMember, type RollingStep } from './rolling.js';
+export {
+  nextRollingStep, rollOrder, wholeSeconds,
+  type MemberFailure, type RolloutPhase, type RolloutRecord, type RollingInput, type RollingMember, type RollingStep,
+} from './rolling.js';
 export { clusterAddressSize, nextScalingStep, type ScalingInput, type ScalingMember, type ScalingStep } from './scaling.js';
 export { chooseWriter, type WriterCandidate, type WriterChoice } from './writer.js';

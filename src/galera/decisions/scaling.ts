@@ -4,6 +4,7 @@
  * while every remaining member is Synced and Ready; the leaving member is drained from the proxy
  * first and then removed by lowering the StatefulSet, whose pod deletion stops mariadbd with
  * SIGTERM (a clean leave that shrinks the cluster, not a crash that costs a quorum vote).
+ * Never while a recovery runs or a rollout has a member in flight (`hold`).
  *
  * The gcomm:// list covers every member that exists or is about to: during scale-up the new
  * size, during scale-down the old one until the leaving pods are gone. It never shrinks below a
@@ -26,8 +27,13 @@ export interface ScalingInput {
   desiredReplicas: number;
   /** The StatefulSet's spec.replicas now. */
   statefulSetReplicas: number;
-  /** Every member pod that exists, whatever its ordinal. */
+  /**
+   * Members 0..statefulSetReplicas-1 (serving false when the pod is missing), and every other
+   * member pod that still exists.
+   */
   members: readonly ScalingMember[];
+  /** Why no member may be removed now (a recovery, a member restart of a rollout), if any. */
+  hold?: string | null;
 }
 
 interface StepBase {
@@ -67,9 +73,14 @@ export function nextScalingStep(input: ScalingInput): ScalingStep {
   if (input.desiredReplicas === current || current <= 1) {
     return { step: 'none', reason: ConditionReason.Scaling, clusterAddressSize: size, message: `${current} members wanted and present` };
   }
+  if (input.hold) {
+    return { step: 'wait', reason: ConditionReason.Scaling, clusterAddressSize: size, members: [],
+      message: `${current - input.desiredReplicas} member(s) to remove; waiting: ${input.hold}` };
+  }
   const leavingOrdinal = current - 1;
   const leaving = members.find((m) => m.ordinal === leavingOrdinal);
-  const notServing = members.filter((m) => m.ordinal < leavingOrdinal && !m.serving);
+  // Those that stay must serve; a member above the wanted size may be removed whatever its state.
+  const notServing = members.filter((m) => m.ordinal < input.desiredReplicas && !m.serving);
   if (notServing.length > 0) {
     return { step: 'wait', reason: ConditionReason.Scaling, clusterAddressSize: size, members: podNames(notServing),
       message: `waiting for ${podNames(notServing).join(', ')} to be Synced and Ready before removing a member` };

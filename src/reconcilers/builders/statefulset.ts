@@ -30,6 +30,8 @@ export interface StatefulSetOptions {
   /** The operator's own image: the sidecar runs from it. */
   operatorImage: string;
   configHash: string;
+  /** Members to run now; differs from spec.replicas while a scale-down is stepped. */
+  replicas?: number;
 }
 
 const fieldEnv = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
@@ -76,6 +78,9 @@ function mariadbContainer(cluster: ClusterRef, spec: MySQLClusterSpec): V1Contai
     ],
     readinessProbe: probe('readiness'),
     livenessProbe: probe('liveness'),
+    // mariadbd's last words (e.g. an unknown option) land in the termination message, where a
+    // blocked rollout reads them without the operator reading logs.
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     volumeMounts: [
       { name: DATA_VOLUME, mountPath: DATA_DIR },
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
@@ -115,7 +120,7 @@ export function statefulSet(cluster: ClusterRef, spec: MySQLClusterSpec, options
     kind: 'StatefulSet',
     metadata: { name: names.statefulSet, namespace: cluster.namespace, labels: clusterLabels(cluster.name, 'database') },
     spec: {
-      replicas: spec.replicas,
+      replicas: options.replicas ?? spec.replicas,
       serviceName: names.headlessService,
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'OnDelete' },
