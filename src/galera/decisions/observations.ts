@@ -36,6 +36,12 @@ export interface ReportedMember extends MemberIdentity {
   kind: 'reported';
   report: MemberReport;
   live: LiveGaleraState | null;
+  /**
+   * Its SQL port refused a connection just now (checked while Starting): mariadbd has not opened
+   * it in this start. A joiner opens it only after its state transfer; a SIGSTOPped server that
+   * had started still accepts connections, so this never describes a paused member.
+   */
+  notListening?: boolean;
 }
 
 /** The pod exists but its agent did not answer: state unknown (never "absent"). */
@@ -76,6 +82,15 @@ export function isSyncedPrimary(m: MemberObservation): boolean {
 /** mariadbd runs and answered, outside any Primary component. */
 export function isRunningNonPrimary(m: MemberObservation): m is ReportedMember & { live: LiveGaleraState } {
   return m.kind === 'reported' && m.report.phase === 'Running' && m.live !== null && m.live.clusterStatus !== 'Primary';
+}
+
+/**
+ * Took a join order and does not listen yet: a joiner waiting for a Primary component to take
+ * its state from. It has committed nothing beyond its reported position and cannot form a
+ * Primary component: for a quorum decision it is down, with that position.
+ */
+export function isJoinerWithoutPrimary(m: MemberObservation): m is ReportedMember {
+  return m.kind === 'reported' && m.report.phase === 'Starting' && m.report.lastInstruction?.action === 'join' && m.notListening === true;
 }
 
 /** We cannot tell whether this member's mariadbd runs, or in which component. */

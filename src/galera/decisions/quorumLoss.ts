@@ -18,6 +18,7 @@ import {
   dataStanding,
   hasSettled,
   isRunningNonPrimary,
+  isJoinerWithoutPrimary,
   isRunningPrimary,
   isUncertain,
   podNames,
@@ -49,7 +50,7 @@ function mostAdvanced(survivors: readonly Survivor[]): Survivor {
 /** Why the stopped members forbid pc.bootstrap on `survivor`, or null when they do not. */
 function stoppedMembersObjection(stopped: readonly MemberObservation[], survivor: Survivor, overrideUnknown: boolean): QuorumDecision | null {
   const reported = stopped.filter((m): m is ReportedMember => m.kind === 'reported');
-  const unsettled = reported.filter((m) => !hasSettled(m.report));
+  const unsettled = reported.filter((m) => !hasSettled(m.report) && !isJoinerWithoutPrimary(m));
   if (unsettled.length > 0) {
     return notChosen('wait', ConditionReason.MembersNotReported, unsettled, 'waiting for stopped members to report their recovered position');
   }
@@ -85,7 +86,9 @@ export function decideQuorumRecovery(input: QuorumInput): QuorumDecision {
     return notChosen('wait', ConditionReason.MembersUncertain, uncertain,
       `${podNames(uncertain).join(', ')} cannot be heard from and may still be running`);
   }
-  const starting = members.filter((m) => m.kind === 'reported' && m.report.phase === 'Starting');
+  // A joiner told to join while the survivor still looked Primary waits for a Primary forever:
+  // it does not hold pc.bootstrap back (it joins the healed component), any other start does.
+  const starting = members.filter((m) => m.kind === 'reported' && m.report.phase === 'Starting' && !isJoinerWithoutPrimary(m));
   if (starting.length > 0) {
     return notChosen('wait', ConditionReason.QuorumLost, starting, `${podNames(starting).join(', ')} is starting mariadbd`);
   }

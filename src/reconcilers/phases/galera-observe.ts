@@ -3,12 +3,14 @@
  * report, and — when mariadbd runs — its live wsrep status over SQL. Every call is bounded;
  * a failure is "unreachable" (unknown), never "absent".
  */
+import net from 'node:net';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { getReport } from '../../galera/agent-client.js';
 import type { LiveGaleraState, MemberObservation } from '../../galera/decisions/index.js';
 import { readWsrepStatus, type MemberEndpoint, type WsrepStatus } from '../../mysql/index.js';
 import { isNotFound, Resources } from '../../runtime/index.js';
 import { CREDENTIAL_KEYS } from '../builders/credentials.js';
+import { MYSQL_PORT } from '../../galera/scripts/layout.js';
 import { DATA_VOLUME, MARIADB_CONTAINER } from '../builders/statefulset.js';
 import { objectNames, selectorLabels } from '../labels.js';
 import type { Scope } from '../scope.js';
@@ -28,7 +30,7 @@ export function memberPods(scope: Scope): Map<string, V1Pod> {
 }
 
 export function rootEndpoint(scope: Scope, host: string): MemberEndpoint {
-  return { host, port: 3306, user: 'root', password: scope.credentials[CREDENTIAL_KEYS.rootPassword] ?? '' };
+  return { host, port: MYSQL_PORT, user: 'root', password: scope.credentials[CREDENTIAL_KEYS.rootPassword] ?? '' };
 }
 
 function toLive(status: WsrepStatus): LiveGaleraState {
@@ -61,6 +63,24 @@ async function pvcExists(scope: Scope, pod: string): Promise<boolean> {
   }
 }
 
+/**
+ * True only when the SQL port refuses a connection (nothing listens there). A timeout or an
+ * accepted connection is not "refused": a SIGSTOPped server still accepts (facts.md).
+ */
+function sqlPortRefuses(host: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(MYSQL_PORT, host);
+    const finish = (refused: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(refused);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.once('connect', () => finish(false));
+    socket.once('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED'));
+  });
+}
+
 async function observeMember(scope: Scope, ordinal: number, pod: V1Pod | undefined): Promise<ObservedMember> {
   const name = objectNames(scope.ref.name).pod(ordinal);
   if (!pod || !hasStarted(pod)) {
@@ -76,8 +96,9 @@ async function observeMember(scope: Scope, ordinal: number, pod: V1Pod | undefin
     const status = await readWsrepStatus(rootEndpoint(scope, host), { connectMs: 2000, queryMs: 3000 });
     if (status.ok) wsrep = status.value;
   }
+  const notListening = report.value.phase === 'Starting' ? await sqlPortRefuses(host) : false;
   return {
-    observation: { kind: 'reported', pod: name, ordinal, report: report.value, live: wsrep ? toLive(wsrep) : null },
+    observation: { kind: 'reported', pod: name, ordinal, report: report.value, live: wsrep ? toLive(wsrep) : null, ...(notListening ? { notListening } : {}) },
     pod,
     wsrep,
   };

@@ -63,6 +63,25 @@ test('stopped members still recovering, or without a pod but with a PVC, are wai
   assert.deepEqual([choice.outcome, choice.outcome === 'pcBootstrap' && choice.chosenBy], ['pcBootstrap', 'person']);
 });
 
+/** Told to join while the survivor still looked Primary: Starting, its SQL port closed. */
+const joinerWithoutPrimary = (ordinal: number, seqno: number, notListening = true) =>
+  ({ ...reported(ordinal, { phase: 'Starting', seqno, lastInstruction: { action: 'join', generation: 1 } }), notListening });
+
+test('a joiner left without a Primary (told to join just before the quorum loss) does not block pc.bootstrap', () => {
+  const d = decideWith([nonPrimary(0, 20), joinerWithoutPrimary(1, 18), reported(2, { seqno: 18 })], { recovery: doneRecovery(1) });
+  assert.deepEqual(d.action, { type: 'pcBootstrap', pod: 'db-0', generation: 2 });
+  // Its reported position still counts: a joiner ahead of the survivor forbids it.
+  const ahead = decideQuorumRecovery({ members: [nonPrimary(0, 20), joinerWithoutPrimary(1, 25), reported(2, { seqno: 18 })] });
+  assert.deepEqual([ahead.outcome, ahead.reason], ['stall', ConditionReason.SurvivorBehind]);
+});
+
+test('a started member that accepts connections but does not answer (SIGSTOPped) is never taken for a stuck joiner', () => {
+  for (const other of [joinerWithoutPrimary(1, 18, false), reported(1, { phase: 'Starting', seqno: 18 }), { ...reported(1, { phase: 'Starting', seqno: 18, lastInstruction: { action: 'bootstrap', generation: 1 } }), notListening: true }]) {
+    const q = decideQuorumRecovery({ members: [nonPrimary(0, 20), other, reported(2, { seqno: 18 })] });
+    assert.equal(q.outcome, 'wait', JSON.stringify(other));
+  }
+});
+
 test('empty or interrupted stopped members do not hold anything back', () => {
   const q = decideQuorumRecovery({ members: [nonPrimary(0, 20), emptyMember(1), reported(2, { interrupted: true, seqno: 99 })] });
   assert.equal(q.outcome, 'pcBootstrap');
@@ -98,6 +117,7 @@ test('every combination of 3 members: at most one pc.bootstrap, on the most adva
     (o: number) => reported(o, { seqno: 12 }), (o: number) => reported(o, { seqno: 20 }), (o: number) => reported(o, { phase: 'Starting' }),
     (o: number) => reported(o, { phase: 'Recovering', noPosition: true }), (o: number) => emptyMember(o),
     (o: number) => unreachable(o), (o: number) => missing(o, true), (o: number) => missing(o, false),
+    (o: number) => joinerWithoutPrimary(o, 12), (o: number) => joinerWithoutPrimary(o, 12, false),
   ];
   let ordered = 0;
   for (const picks of tuples(states, 3)) {
@@ -112,7 +132,8 @@ test('every combination of 3 members: at most one pc.bootstrap, on the most adva
     assert.equal(target.live?.lastCommitted, best);
     for (const m of members) {
       if (m === target || (m.kind === 'reported' && m.live !== null)) continue;
-      assert.ok(m.kind === 'podMissing' || (m.kind === 'reported' && m.report.phase === 'Waiting'), `${m.pod} not proven down`);
+      const waitingJoiner = m.kind === 'reported' && m.report.phase === 'Starting' && m.report.lastInstruction?.action === 'join' && m.notListening === true;
+      assert.ok(m.kind === 'podMissing' || (m.kind === 'reported' && m.report.phase === 'Waiting') || waitingJoiner, `${m.pod} not proven down`);
       if (m.kind === 'reported' && !m.report.datadirEmpty) assert.ok((m.report.position?.seqno ?? 99) <= best, `${m.pod} is ahead`);
       assert.ok(!(m.kind === 'podMissing' && m.pvcExists), `${m.pod} has data nobody has seen`);
     }
