@@ -19,6 +19,12 @@ export interface ProxySQLTuning {
   /** New backend connections give up fast so a dead member costs at most this much. */
   connect_timeout_server: number;
   connect_timeout_server_max: number;
+  /**
+   * Members are addressed by DNS name and a re-created member pod has a new IP: the default
+   * cache (5 min) would keep the old address that long. Not measured here (no proxysql binary).
+   */
+  monitor_local_dns_cache_ttl: number;
+  monitor_local_dns_cache_refresh_interval: number;
 }
 
 export const DEFAULT_PROXYSQL_TUNING: Readonly<ProxySQLTuning> = {
@@ -32,6 +38,8 @@ export const DEFAULT_PROXYSQL_TUNING: Readonly<ProxySQLTuning> = {
   monitor_connect_timeout: 1000,
   connect_timeout_server: 1000,
   connect_timeout_server_max: 3000,
+  monitor_local_dns_cache_ttl: 5000,
+  monitor_local_dns_cache_refresh_interval: 1000,
 };
 
 export function proxysqlTuning(overrides: Partial<ProxySQLTuning> = {}): ProxySQLTuning {

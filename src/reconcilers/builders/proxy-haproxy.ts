@@ -31,10 +31,22 @@ const RUNTIME_VOLUME = 'haproxy-run';
 
 export const HAPROXY_CONFIG_KEYS = { config: 'haproxy.cfg', start: 'start.sh', check: 'check.sh' } as const;
 
-/** haproxy.cfg for the cluster's members with `writer` as the one active write server. */
-export function haproxyConfigText(cluster: ClusterRef, spec: MySQLClusterSpec, writer: string | null): string {
+/**
+ * haproxy.cfg for the cluster's members with `writer` as the one active write server.
+ * Members are addressed by pod IP where known: HAProxy (without a resolvers section, which
+ * could not read a pod's hosts file anyway) resolves names only at a reload and then prefers
+ * the address saved in its state file, so a member re-created with a new IP would stay DOWN.
+ * An IP in the config wins over the saved one; a changed IP is a changed config, pushed and
+ * reloaded. A member without an IP yet keeps its stable DNS name.
+ */
+export function haproxyConfigText(
+  cluster: ClusterRef,
+  spec: MySQLClusterSpec,
+  writer: string | null,
+  addresses: ReadonlyMap<string, string> = new Map(),
+): string {
   return renderHAProxyConfig({
-    members: clusterMembers(cluster.name, cluster.namespace, spec.replicas),
+    members: clusterMembers(cluster.name, cluster.namespace, spec.replicas).map((m) => ({ ...m, host: addresses.get(m.name) ?? m.host })),
     writer,
     // HAProxy expands it from the container's environment: the listeners bind the pod IP only.
     bindAddress: '${POD_IP}',

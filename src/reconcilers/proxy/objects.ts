@@ -12,7 +12,12 @@ import type { Scope } from '../scope.js';
 
 /** The rendered haproxy.cfg for the writer in status (what every HAProxy pod should run). */
 export function desiredHAProxyConfig(scope: Scope): string {
-  return haproxyConfigText(scope.ref, scope.spec, scope.status.writer ?? null);
+  const addresses = new Map<string, string>();
+  for (const m of scope.members) {
+    const ip = m.pod?.status?.podIP;
+    if (ip && !m.pod?.metadata?.deletionTimestamp) addresses.set(m.observation.pod, ip);
+  }
+  return haproxyConfigText(scope.ref, scope.spec, scope.status.writer ?? null, addresses);
 }
 
 export async function applyProxyObjects(scope: Scope): Promise<void> {
@@ -40,7 +45,8 @@ export async function removeProxyObjects(scope: Scope): Promise<string[]> {
   const removeOwned = async (cached: KubernetesObject | undefined, remove: (options: object) => Promise<unknown>) => {
     if (!cached || controllerOf(cached)?.uid !== scope.cluster.metadata.uid) return;
     try {
-      await remove({ body: { propagationPolicy: 'Background', preconditions: { uid: cached.metadata?.uid } } });
+      // Options as query parameters: a DELETE body is not framed by the REST client (no length).
+      await remove({ query: { propagationPolicy: 'Background' } });
       removed.push(`${cached.kind ?? 'object'}/${cached.metadata?.name}`);
     } catch (err) {
       if (!isNotFound(err)) throw err;

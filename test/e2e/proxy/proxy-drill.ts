@@ -49,9 +49,16 @@ export async function landings(target: Target, count: number): Promise<string[]>
   return hosts;
 }
 
+/** PID of a container's main process, from the local cluster's pid file. */
+export function mainPid(namespace: string, pod: string, container: string): number {
+  const pid = Number(readFileSync(join(REPO_ROOT, '.cluster/run', namespace, pod, `${container}.pid`), 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${namespace}/${pod}/${container}: no pid`);
+  return pid;
+}
+
 /** Kill -9 the member's mariadbd (the mariadb container's main process once exec'd). */
 export function killMariadbd(namespace: string, pod: string): number {
-  const pid = Number(readFileSync(join(REPO_ROOT, '.cluster/run', namespace, pod, 'mariadb.pid'), 'utf8').trim());
+  const pid = mainPid(namespace, pod, 'mariadb');
   const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   if (command !== 'mariadbd') throw new Error(`${namespace}/${pod}: pid ${pid} is ${command}, not mariadbd`);
   process.kill(pid, 'SIGKILL');

@@ -14,7 +14,7 @@ import { applyYaml, clusterStatus, clusterYaml, conditionOf, getJson, kubectl, s
 import { startOperator, type OperatorProcess } from '../support/operator.js';
 import { query, rootTarget } from '../support/sql.js';
 import { missingAcked, prepareDrillTable, startWorkload } from '../support/workload.js';
-import { allowDrillTable, appTarget, killMariadbd, landings, sleep, writeLandings } from './proxy-drill.js';
+import { allowDrillTable, appTarget, killMariadbd, landings, mainPid, sleep, writeLandings } from './proxy-drill.js';
 
 export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: string, skipReason?: string): void {
   const skip = skipReason ?? clusterMissing();
@@ -125,5 +125,37 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     assert.deepEqual(await missingAcked(await rootTarget(ns, NAME, newWriter), result.acked), [], 'no acknowledged write lost');
     const status = await waitForClusterReady(ns, NAME, 60_000);
     assert.equal(conditionOf(status, 'ProxyReady')?.status, 'True');
+  });
+
+  test('a proxy pod that does not answer makes ProxyReady False with the reason, and it recovers', { skip, timeout: 120_000 }, async () => {
+    const pods = await getJson<{ items: Array<{ metadata: { name: string } }> }>(['pods', '-n', ns, '-l', 'app.kubernetes.io/component=proxy']);
+    const pod = pods.items[0]!.metadata.name;
+    // The process the operator programs the pod through: HAProxy's agent, or ProxySQL itself.
+    const pid = mainPid(ns, pod, type === 'haproxy' ? 'agent' : 'proxysql');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const reason = await waitFor('ProxyReady False', async () => {
+        const c = conditionOf(await clusterStatus(ns, NAME), 'ProxyReady');
+        return c?.status === 'False' && String(c.reason);
+      }, 60_000, 500);
+      assert.ok(['ProxyUnreachable', 'ProxyPodsNotReady'].includes(reason), reason);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const status = await waitForClusterReady(ns, NAME, 90_000);
+    assert.equal(conditionOf(status, 'ProxyReady')?.status, 'True');
+  });
+
+  test('proxy type none removes the proxy objects and the ProxyReady condition', { skip, timeout: 120_000 }, async () => {
+    await kubectl(['patch', 'mysqlcluster', NAME, '-n', ns, '--type=merge', '-p', '{"spec":{"proxy":{"type":"none"}}}']);
+    await waitFor('proxy objects gone', async () => {
+      const left = await kubectl(['get', 'deployment,service,configmap,poddisruptionbudget', '-n', ns, '-o', 'name']);
+      return !left.includes(`${NAME}-proxy`);
+    }, 60_000, 500);
+    const status = await waitFor('ProxyReady dropped', async () => {
+      const s = await clusterStatus(ns, NAME);
+      return !conditionOf(s, 'ProxyReady') && conditionOf(s, 'Ready')?.status === 'True' && s;
+    }, 60_000, 500);
+    assert.ok(status.writer, 'the writer is still recorded');
   });
 }

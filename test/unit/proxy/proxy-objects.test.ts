@@ -98,4 +98,14 @@ describe('proxy Service, PDB and ConfigMap', () => {
     const cm = proxyConfigMap(ref, { [HAPROXY_CONFIG_KEYS.config]: text });
     assert.equal(cm.metadata!.name, 'shop-proxy-config');
   });
+
+  it('addresses members by pod IP where known (a re-created pod has a new IP), by DNS name otherwise', () => {
+    const text = haproxyConfigText(ref, spec({ type: 'haproxy' }), 'shop-0', new Map([['shop-0', '127.1.0.7'], ['shop-2', '127.1.0.9']]));
+    const writerLines = text.split('listen ')[1]!.split('\n').filter((l) => l.trim().startsWith('server '));
+    assert.deepEqual(writerLines.map((l) => l.trim().split(' ').slice(1, 3).join(' ')), [
+      'shop-0 127.1.0.7:3306',
+      'shop-1 shop-1.shop-headless.prod.svc.cluster.local:3306',
+      'shop-2 127.1.0.9:3306',
+    ]);
+  });
 });
