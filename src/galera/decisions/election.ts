@@ -10,6 +10,8 @@
  *     safe_to_bootstrap=1 on a member that does not hold the highest seqno.
  *  3. The source is the highest seqno among usable members (non-empty, no interrupted SST, known
  *     position on the reference UUID). Tie: the one with safe_to_bootstrap=1, else lowest ordinal.
+ *     A joiner left without a Primary (told to join, SQL port still closed) is no obstacle and its
+ *     position counts, but it cannot be the source: if only it holds the highest seqno, stall.
  *
  * A person's explicit choice (spec.recovery.bootstrapFrom) overrides only ambiguity (missing pods,
  * failed or unknown members, UUID or safe_to_bootstrap disputes, ties). It is refused when the
@@ -24,6 +26,7 @@ import {
   dataStanding,
   describePosition,
   hasSettled,
+  isJoinerWithoutPrimary,
   podNames,
   type MemberObservation,
   type ReportedMember,
@@ -59,12 +62,13 @@ function blockersForAnyone(members: readonly MemberObservation[]): Election | nu
       `waiting for ${names(unreachable)}: the pod exists but its agent does not answer (unknown is not absent)`);
   }
   const reported = members.filter((m): m is ReportedMember => m.kind === 'reported');
-  const running = reported.filter((m) => m.report.phase === 'Running' || m.report.phase === 'Starting');
+  // A joiner left without a Primary will join whichever Primary forms: its position counts below.
+  const running = reported.filter((m) => (m.report.phase === 'Running' || m.report.phase === 'Starting') && !isJoinerWithoutPrimary(m));
   if (running.length > 0) {
     return notElected('wait', ConditionReason.MembersStillRunning, running,
       `mariadbd is running or starting on ${names(running)}`);
   }
-  const unsettled = reported.filter((m) => !hasSettled(m.report));
+  const unsettled = reported.filter((m) => !hasSettled(m.report) && !isJoinerWithoutPrimary(m));
   if (unsettled.length > 0) {
     return notElected('wait', ConditionReason.MembersNotReported, unsettled,
       `waiting for ${names(unsettled)} to report a recovered position`);
@@ -83,6 +87,7 @@ function electExplicit(members: readonly MemberObservation[], choice: string, re
   if (chosen === undefined) return reject('no such member');
   if (chosen.kind !== 'reported') return reject('the member has not reported its data');
   if (chosen.report.phase === 'Failed') return reject(`its entrypoint failed: ${chosen.report.message ?? 'no message'}`);
+  if (chosen.report.phase !== 'Waiting') return reject(`it is not waiting for an order (${chosen.report.phase})`);
   const standing = dataStanding(chosen.report);
   if (standing === 'empty') return reject('its datadir is empty');
   if (standing === 'interrupted') return reject('its last SST was interrupted');
@@ -155,12 +160,21 @@ function pickHighest(usable: readonly Usable[]): Election {
       `${markedMember.pod} claims safe_to_bootstrap=1 at seqno ${markedMember.report.position.seqno}, ` +
       `but ${names(highest)} hold(s) seqno ${top}`);
   }
-  const source = markedMember ?? (highest[0] as Usable);
+  const waitingHighest = highest.filter((m) => !isJoinerWithoutPrimary(m));
+  if (markedMember === undefined && waitingHighest.length === 0) {
+    return notElected('stall', ConditionReason.JoinerWithoutPrimary, highest,
+      `${names(highest)} hold(s) the highest seqno ${top} but wait(s) to join a Primary that is gone; restart it to bootstrap it`);
+  }
+  const source = markedMember ?? (waitingHighest[0] as Usable);
+  if (isJoinerWithoutPrimary(source)) {
+    return notElected('stall', ConditionReason.JoinerWithoutPrimary, [source],
+      `${source.pod} holds safe_to_bootstrap=1 but waits to join a Primary that is gone; restart it to bootstrap it`);
+  }
   if (source.report.phase === 'Failed') {
     return notElected('stall', ConditionReason.MemberFailed, [source],
       `${source.pod} holds the highest seqno but its entrypoint failed: ${source.report.message ?? 'no message'}`);
   }
-  const tie = highest.length > 1 ? ` (tie at seqno ${top} with ${names(highest.filter((m) => m !== source))}: ` +
+  const tie = waitingHighest.length > 1 ? ` (tie at seqno ${top} with ${names(waitingHighest.filter((m) => m !== source))}: ` +
     (markedMember ? 'it has safe_to_bootstrap=1)' : 'lowest ordinal)') : '';
   return {
     outcome: 'elected', source: source.pod, chosenBy: 'operator', reason: ConditionReason.BootstrappingSource,

@@ -12,7 +12,7 @@ import { summarizeCluster } from './clusterState.js';
 import { decide, joinStep, makeContext, nextGeneration, type Context, type LifecycleInput } from './lifecycleContext.js';
 import { firstBootstrap, startFullCrash, startQuorumRecovery } from './startRecovery.js';
 import { resumeRecovery } from './resumeRecovery.js';
-import { isRunningNonPrimary, isRunningPrimary, podNames } from './observations.js';
+import { isJoinerWithoutPrimary, isRunningNonPrimary, isRunningPrimary, podNames } from './observations.js';
 import { freshRecovery, type LifecycleDecision, type RecoveryStatus } from './progress.js';
 
 export type { LifecycleInput } from './lifecycleContext.js';
@@ -31,7 +31,8 @@ function fromClusterState(ctx: Context, recovery: RecoveryStatus | undefined): L
     return joinStep(ctx, current);
   }
   if (ctx.members.some(isRunningNonPrimary)) return startQuorumRecovery(ctx, recovery);
-  const alive = ctx.members.filter((m) => m.kind === 'reported' && (m.report.phase === 'Running' || m.report.phase === 'Starting'));
+  const alive = ctx.members.filter((m) => m.kind === 'reported' && !isJoinerWithoutPrimary(m) &&
+    (m.report.phase === 'Running' || m.report.phase === 'Starting'));
   if (alive.length > 0) {
     // mariadbd runs (or starts) there but answers nothing: not a crash we may act on.
     return decide(ctx, recovery, { outcome: 'wait', reason: ConditionReason.MembersUncertain, members: podNames(alive),
@@ -50,8 +51,8 @@ export function decideLifecycle(input: LifecycleInput): LifecycleDecision {
   if (recovery !== undefined && recovery.phase !== 'Done') {
     const resumed = resumeRecovery(ctx, recovery);
     if (resumed !== null) return resumed;
-    const alive = ctx.members.some((m) => m.kind === 'unreachable' ||
-      (m.kind === 'reported' && (m.report.phase === 'Starting' || (m.report.phase === 'Running' && m.live === null))));
+    const alive = ctx.members.some((m) => m.kind === 'unreachable' || (m.kind === 'reported' && !isJoinerWithoutPrimary(m) &&
+      (m.report.phase === 'Starting' || (m.report.phase === 'Running' && m.live === null))));
     if (alive) {
       return decide(ctx, recovery, { outcome: 'wait', reason: ConditionReason.MembersUncertain,
         message: 'the Primary component is gone while some members cannot be heard from; waiting' });

@@ -111,6 +111,10 @@ const catalog = {
     meaning: 'A recovery phase has lasted longer than its bound (scaled by storage size); nothing is retried.',
     action: 'Read the Recovering condition and status.recovery: it names the step and the members it waits for.',
   },
+  JoinerWithoutPrimary: {
+    meaning: 'The most advanced member was told to join a Primary component that is gone; it cannot be bootstrapped while it waits.',
+    action: "Delete that member's pod (its PVC is kept): it restarts, reports its position and recovery continues.",
+  },
   QuorumLost: {
     meaning: 'Members are running but none is Primary; waiting until the others are proven down.',
     action: 'Transient if members come back; otherwise check the members that are not down.',

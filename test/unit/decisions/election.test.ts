@@ -108,3 +108,14 @@ test("a person's choice settles ambiguity but not safety", () => {
   rejected([reported(0)], 'db-7', /no such member/);
   rejected([reported(0, { phase: 'Failed', seqno: 20 }), reported(1)], 'db-0', /failed/);
 });
+
+test('a joiner left without a Primary: its position counts, it is never the source', () => {
+  const joiner = (o: number, seqno: number) =>
+    ({ ...reported(o, { phase: 'Starting', seqno, lastInstruction: { action: 'join', generation: 3 } }), notListening: true });
+  expectElected(elect([reported(0, { seqno: 9 }), joiner(1, 9), reported(2, { seqno: 3 })]), 'db-0');
+  expectNot(elect([reported(0, { seqno: 7 }), joiner(1, 9), reported(2, { seqno: 3 })]), 'stall', ConditionReason.JoinerWithoutPrimary, ['db-1']);
+  // Still starting with its port open, or without a join order: not settled, wait.
+  expectNot(elect([reported(0, { seqno: 9 }), { ...joiner(1, 3), notListening: false }]), 'wait', ConditionReason.MembersStillRunning);
+  const choice = electBootstrapSource({ members: [reported(0, { seqno: 3 }), joiner(1, 9)], explicitChoice: 'db-1' });
+  assert.deepEqual([choice.outcome, choice.reason], ['stall', ConditionReason.ExplicitChoiceRejected]);
+});

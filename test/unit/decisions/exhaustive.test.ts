@@ -31,6 +31,8 @@ const variants: Variant[] = [
   (o) => reported(o, { phase: 'Failed', seqno: 99, message: 'mariadbd exited' }),
   (o) => reported(o, { phase: 'Failed', noPosition: true, message: 'wsrep-recover failed' }),
   (o) => reported(o, { phase: 'Recovering', noPosition: true }),
+  // Told to join just before the Primary vanished: a position that counts, but never a source.
+  (o) => ({ ...reported(o, { phase: 'Starting', seqno: 9, lastInstruction: { action: 'join', generation: 3 } }), notListening: true }),
   (o) => unreachable(o),
   (o) => missing(o, true),
   (o) => missing(o, false),

@@ -36,7 +36,13 @@ export function unsafeSourceReason(members: readonly MemberObservation[], source
 /** Extra promises of an automatic (not person-made) choice. */
 export function unsafeAutomaticReason(members: readonly MemberObservation[], source: string): string | null {
   if (members.some((m) => m.kind === 'podMissing' && m.pvcExists)) return 'a member with a PVC has no pod';
-  if (members.some((m) => m.kind === 'reported' && m.report.phase !== 'Waiting' && m.report.phase !== 'Failed')) return 'a member has not settled';
+  // A joiner left without a Primary (Starting, told to join, SQL port closed) has settled: it
+  // can only join the Primary that forms, and its position is known.
+  const joinerWithoutPrimary = (m: MemberObservation) => m.kind === 'reported' && m.report.phase === 'Starting' &&
+    m.report.lastInstruction?.action === 'join' && m.notListening === true;
+  if (members.some((m) => m.kind === 'reported' && m.report.phase !== 'Waiting' && m.report.phase !== 'Failed' && !joinerWithoutPrimary(m))) {
+    return 'a member has not settled';
+  }
   const usable = members.map(usableOf).filter((m): m is ReportedMember => m !== null);
   if (new Set(usable.map((m) => m.report.position!.uuid)).size > 1) return 'members on several UUIDs';
   const chosen = usable.find((m) => m.pod === source);
