@@ -89,7 +89,7 @@ export function isRunningNonPrimary(m: MemberObservation): m is ReportedMember &
  * its state from. It has committed nothing beyond its reported position and cannot form a
  * Primary component: for a quorum decision it is down, with that position.
  */
-export function isJoinerWithoutPrimary(m: MemberObservation): m is ReportedMember {
+export function isJoinerWithoutPrimary(m: MemberObservation): boolean {
   return m.kind === 'reported' && m.report.phase === 'Starting' && m.report.lastInstruction?.action === 'join' && m.notListening === true;
 }
 
