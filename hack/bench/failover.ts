@@ -13,7 +13,8 @@ import { createNamespace, deleteNamespace, loadKubeConfig } from '../../test/uni
 import { applyYaml, clusterStatus, clusterYaml, conditionOf, kubectl, secretValue, waitForClusterReady } from '../../test/e2e/support/kube.js';
 import { startOperator } from '../../test/e2e/support/operator.js';
 import { rootTarget } from '../../test/e2e/support/sql.js';
-import { prepareDrillTable, startWorkload, type WorkloadResult } from '../../test/e2e/support/workload.js';
+import { query, type Target } from '../../test/e2e/support/sql.js';
+import { DRILL_TABLE, prepareDrillTable, type WorkloadResult } from '../../test/e2e/support/workload.js';
 import { allowDrillTable, appTarget, killMariadbd, sleep } from '../../test/e2e/proxy/proxy-drill.js';
 
 type ProxyType = 'haproxy' | 'proxysql';
@@ -29,17 +30,62 @@ async function until<T>(what: string, check: () => Promise<T | false | undefined
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * A connection per insert, like startWorkload (test/e2e/support), but it also counts the
+ * errors by message, with the time of the first, so a figure can be explained.
+ */
+function startDrillWrites(target: Target, maxMs: number) {
+  const acked: number[] = [];
+  const unknown: number[] = [];
+  const errors = new Map<string, { count: number; first: string }>();
+  let maxGapMs = 0;
+  let lastAck = Date.now();
+  let stopped = false;
+  const deadline = Date.now() + maxMs;
+  const seqBase = Date.now() % 1_000_000_000;
+  const loop = (async () => {
+    for (let i = 1; !stopped && Date.now() < deadline; i++) {
+      const seq = seqBase + i;
+      try {
+        await query(target, `INSERT INTO ${DRILL_TABLE} (seq) VALUES (?)`, [seq], 4000);
+        acked.push(seq);
+        maxGapMs = Math.max(maxGapMs, Date.now() - lastAck);
+        lastAck = Date.now();
+      } catch (err) {
+        unknown.push(seq);
+        const message = String((err as Error).message).slice(0, 120);
+        const seen = errors.get(message) ?? { count: 0, first: new Date().toISOString() };
+        errors.set(message, { ...seen, count: seen.count + 1 });
+        await sleep(100);
+      }
+      await sleep(10);
+    }
+  })();
+  return {
+    async stop(): Promise<WorkloadResult & { errors: typeof errors }> {
+      stopped = true;
+      await loop;
+      return { acked, unknown, maxGapMs, errors };
+    },
+  };
+}
+
+function reportErrors(label: string, errors: Map<string, { count: number; first: string }>): void {
+  for (const [message, { count, first }] of errors) console.error(`${label}: ${count} x "${message}" (first ${first})`);
+}
+
 const writerOf = async (ns: string): Promise<string> => String((await clusterStatus(ns, NAME)).writer ?? '');
 
 async function failoverGapSeconds(ns: string): Promise<WorkloadResult & { seconds: number }> {
   const writer = await writerOf(ns);
   const target = await appTarget(ns, NAME, 3306);
-  const workload = startWorkload(async () => target, { maxMs: 60_000, pauseMs: 10 });
+  const workload = startDrillWrites(target, 60_000);
   await sleep(3000);
   killMariadbd(ns, writer);
   await until('status.writer moves', async () => (await writerOf(ns)) !== writer, 60_000);
   await sleep(6000);
   const result = await workload.stop();
+  reportErrors('failover', result.errors);
   return { ...result, seconds: result.maxGapMs / 1000 };
 }
 
@@ -47,7 +93,7 @@ async function failoverGapSeconds(ns: string): Promise<WorkloadResult & { second
 async function rollingFailures(ns: string): Promise<WorkloadResult | undefined> {
   await waitForClusterReady(ns, NAME, 180_000);
   const target = await appTarget(ns, NAME, 3306);
-  const workload = startWorkload(async () => target, { maxMs: 400_000, pauseMs: 10 });
+  const workload = startDrillWrites(target, 400_000);
   await sleep(2000);
   await kubectl(['patch', 'mysqlcluster', NAME, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec: { config: 'max_connections = 321\n' } })]);
   try {
@@ -62,7 +108,9 @@ async function rollingFailures(ns: string): Promise<WorkloadResult | undefined> 
     return !status.rollout?.member && rolling?.status !== 'True' && status.readyReplicas === 3 && conditionOf(status, 'Ready')?.status === 'True';
   }, 360_000);
   await sleep(2000);
-  return workload.stop();
+  const result = await workload.stop();
+  reportErrors('rolling restart', result.errors);
+  return result;
 }
 
 async function bench(type: ProxyType): Promise<void> {
