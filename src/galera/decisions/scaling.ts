@@ -1,14 +1,16 @@
 /**
- * Scaling. Up: raise the StatefulSet at once; the new members wait for an order and the join
- * decision lets them in one at a time. Down: one member at a time from the highest ordinal, only
- * while every remaining member is Synced and Ready; the leaving member is drained from the proxy
+ * Scaling, one member at a time in both directions, only while every member that stays is
+ * Synced and Ready. Up: the StatefulSet grows by one; the new member starts Waiting and is told
+ * to join; the next is added once it serves (so two joiners never race for a donor). Down: from
+ * the highest ordinal; the leaving member is drained from the proxy
  * first and then removed by lowering the StatefulSet, whose pod deletion stops mariadbd with
  * SIGTERM (a clean leave that shrinks the cluster, not a crash that costs a quorum vote).
  * Never while a recovery runs or a rollout has a member in flight (`hold`).
  *
- * The gcomm:// list covers every member that exists or is about to: during scale-up the new
- * size, during scale-down the old one until the leaving pods are gone. It never shrinks below a
- * running member, and never becomes empty.
+ * The gcomm:// list the operator renders follows the StatefulSet's replicas, so it grows with
+ * each member added and shrinks only once a member is removed. `clusterAddressSize` is the
+ * upper bound (every member that exists or is wanted): it never drops a running member and is
+ * never empty.
  */
 import { ConditionReason } from './reasons.js';
 import { byOrdinal, podNames } from './observations.js';
@@ -43,13 +45,14 @@ interface StepBase {
   clusterAddressSize: number;
 }
 
-export type ScalingStep = StepBase & (
+type ScalingAction =
   | { step: 'none' }
   | { step: 'scaleUp'; replicas: number }
   | { step: 'drain'; pod: string }
   | { step: 'scaleDown'; replicas: number; pod: string }
-  | { step: 'wait'; members: string[] }
-);
+  | { step: 'wait'; members: string[] };
+
+export type ScalingStep = StepBase & ScalingAction;
 
 /** Members to list in gcomm://: everyone who exists or is wanted. */
 export function clusterAddressSize(input: ScalingInput): number {
@@ -61,35 +64,32 @@ export function nextScalingStep(input: ScalingInput): ScalingStep {
   const size = clusterAddressSize(input);
   const current = input.statefulSetReplicas;
   const members = byOrdinal(input.members);
+  const step = (fields: ScalingAction & { message: string }): ScalingStep => ({ reason: ConditionReason.Scaling, clusterAddressSize: size, ...fields });
   const leftovers = members.filter((m) => m.ordinal >= current);
   if (leftovers.length > 0) {
-    return { step: 'wait', reason: ConditionReason.Scaling, clusterAddressSize: size, members: podNames(leftovers),
-      message: `waiting for ${podNames(leftovers).join(', ')} to leave the cluster` };
+    return step({ step: 'wait', members: podNames(leftovers), message: `waiting for ${podNames(leftovers).join(', ')} to leave the cluster` });
   }
-  if (input.desiredReplicas > current) {
-    return { step: 'scaleUp', replicas: input.desiredReplicas, reason: ConditionReason.Scaling, clusterAddressSize: size,
-      message: `adding members ${current}..${input.desiredReplicas - 1}; they join one at a time` };
+  if (input.desiredReplicas === current || (input.desiredReplicas < current && current <= 1)) {
+    return step({ step: 'none', message: `${current} members wanted and present` });
   }
-  if (input.desiredReplicas === current || current <= 1) {
-    return { step: 'none', reason: ConditionReason.Scaling, clusterAddressSize: size, message: `${current} members wanted and present` };
+  const growing = input.desiredReplicas > current;
+  const change = growing ? `${input.desiredReplicas - current} member(s) to add` : `${current - input.desiredReplicas} member(s) to remove`;
+  if (input.hold) return step({ step: 'wait', members: [], message: `${change}; waiting: ${input.hold}` });
+  // Those that stay must serve; a member above the wanted size may be removed whatever its state.
+  const notServing = members.filter((m) => m.ordinal < Math.min(current, input.desiredReplicas) && !m.serving);
+  if (notServing.length > 0) {
+    return step({ step: 'wait', members: podNames(notServing),
+      message: `${change}; waiting for ${podNames(notServing).join(', ')} to be Synced and Ready first` });
   }
-  if (input.hold) {
-    return { step: 'wait', reason: ConditionReason.Scaling, clusterAddressSize: size, members: [],
-      message: `${current - input.desiredReplicas} member(s) to remove; waiting: ${input.hold}` };
+  if (growing) {
+    return step({ step: 'scaleUp', replicas: current + 1,
+      message: `adding member ${current} (${current} → ${current + 1}); the next is added once it is Synced` });
   }
   const leavingOrdinal = current - 1;
   const leaving = members.find((m) => m.ordinal === leavingOrdinal);
-  // Those that stay must serve; a member above the wanted size may be removed whatever its state.
-  const notServing = members.filter((m) => m.ordinal < input.desiredReplicas && !m.serving);
-  if (notServing.length > 0) {
-    return { step: 'wait', reason: ConditionReason.Scaling, clusterAddressSize: size, members: podNames(notServing),
-      message: `waiting for ${podNames(notServing).join(', ')} to be Synced and Ready before removing a member` };
-  }
   if (leaving !== undefined && leaving.serving && !leaving.drained) {
-    return { step: 'drain', pod: leaving.pod, reason: ConditionReason.Scaling, clusterAddressSize: size,
-      message: `draining ${leaving.pod} from the proxy before it leaves` };
+    return step({ step: 'drain', pod: leaving.pod, message: `draining ${leaving.pod} from the proxy before it leaves` });
   }
   const pod = leaving?.pod ?? `ordinal ${leavingOrdinal}`;
-  return { step: 'scaleDown', replicas: leavingOrdinal, pod, reason: ConditionReason.Scaling, clusterAddressSize: size,
-    message: `removing ${pod} gracefully (${current} → ${leavingOrdinal})` };
+  return step({ step: 'scaleDown', replicas: leavingOrdinal, pod, message: `removing ${pod} gracefully (${current} → ${leavingOrdinal})` });
 }

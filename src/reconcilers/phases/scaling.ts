@@ -1,10 +1,10 @@
 /**
- * Scaling. Up: the StatefulSet takes spec.replicas at once; new members start Waiting and the
- * galera phase tells them to join, one at a time. Down: the StatefulSet is lowered one member
- * at a time from the highest ordinal (nextScalingStep), only while every member that stays is
- * Synced and Ready, no recovery runs and no rollout has a member in flight. Lowering it deletes
- * the pod: SIGTERM reaches mariadbd (the entrypoint execs it), which leaves the cluster cleanly.
- * The volumes of removed members are kept (whenScaled: Retain); a later scale-up reuses them.
+ * Scaling, one member at a time (nextScalingStep), only while every member that stays is
+ * Synced and Ready, no recovery runs and no rollout has a member in flight. Up: the StatefulSet
+ * grows by one; the new member starts Waiting, the galera phase tells it to join, and the next
+ * is added once it serves. Down: lowered by one from the highest ordinal; the pod deletion sends
+ * SIGTERM to mariadbd (the entrypoint execs it), which leaves the cluster cleanly. The volumes of
+ * removed members are kept (whenScaled: Retain); a later scale-up reuses them.
  *
  * `statefulSetReplicas` is asked by the members phase for the replica count to apply; the
  * scaling phase (after galera) reports the Scaling condition.
@@ -39,7 +39,7 @@ function scalingHold(scope: Scope): string | null {
   return null;
 }
 
-async function decideScaleDown(scope: Scope, current: number): Promise<ScalingStep> {
+async function decideStep(scope: Scope, current: number): Promise<ScalingStep> {
   const observed = await observeMembers(scope, current);
   const members: ScalingMember[] = observed.map((o) => {
     const view = viewOf(o);
@@ -54,15 +54,16 @@ async function decideScaleDown(scope: Scope, current: number): Promise<ScalingSt
   return nextScalingStep({ desiredReplicas: scope.spec.replicas, statefulSetReplicas: current, members, hold: scalingHold(scope) });
 }
 
-/** The replica count for the StatefulSet now: spec.replicas, or one step of a scale-down. */
+/** The replica count for the StatefulSet now: spec.replicas at creation, else one step towards it. */
 export async function statefulSetReplicas(scope: Scope): Promise<number> {
   const current = statefulSetOf(scope)?.spec?.replicas;
   const desired = scope.spec.replicas;
-  if (current === undefined || desired >= current) return desired;
-  const step = await decideScaleDown(scope, current);
+  // A new cluster starts with every member at once: the first bootstrap needs them all.
+  if (current === undefined || desired === current) return desired;
+  const step = await decideStep(scope, current);
   decided.set(scope, step);
-  if (step.step !== 'scaleDown') return current;
-  scope.log.info({ from: current, to: step.replicas, pod: step.pod }, step.message);
+  if (step.step !== 'scaleDown' && step.step !== 'scaleUp') return current;
+  scope.log.info({ from: current, to: step.replicas }, step.message);
   scope.event('Normal', step.reason, step.message);
   return step.replicas;
 }
@@ -77,12 +78,11 @@ export const scalingPhase: Phase = {
       scope.requeue(SCALING_REQUEUE_MS);
       return 'continue';
     }
-    // Growing: from the reconcile that first sees more members wanted until all of them serve.
+    // The last member added: until it (and every other) serves.
     const serving = scope.members.filter((m) => wsrepSynced(m.wsrep)).length;
-    const before = scope.status.members?.length ?? wanted;
     const wasScaling = getCondition(scope.status.conditions as never, 'Scaling')?.status === 'True';
-    if ((before < wanted || wasScaling) && serving < wanted) {
-      scope.condition({ type: 'Scaling', status: 'True', reason: 'Scaling', message: `adding members: ${serving}/${wanted} Synced; they join one at a time` });
+    if (wasScaling && serving < wanted) {
+      scope.condition({ type: 'Scaling', status: 'True', reason: 'Scaling', message: `${serving}/${wanted} members Synced; the last one added is joining` });
       return 'continue';
     }
     scope.condition({ type: 'Scaling', status: 'False', reason: 'ScalingComplete', message: `${wanted} member(s) wanted and present` });

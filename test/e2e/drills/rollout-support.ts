@@ -77,9 +77,10 @@ export interface PodIdentity {
   restarts: number;
 }
 
-export async function memberPods(drill: Drill): Promise<PodIdentity[]> {
+/** The member pods, without those being deleted unless `terminating` is set. */
+export async function memberPods(drill: Drill, options: { terminating?: boolean } = {}): Promise<PodIdentity[]> {
   const list = await drill.core.listNamespacedPod({ namespace: drill.ns, labelSelector: `app.kubernetes.io/instance=${drill.name},app.kubernetes.io/component=database` });
-  return list.items.filter((p: V1Pod) => !p.metadata?.deletionTimestamp).map((p: V1Pod) => ({
+  return list.items.filter((p: V1Pod) => options.terminating || !p.metadata?.deletionTimestamp).map((p: V1Pod) => ({
     name: p.metadata!.name!,
     uid: p.metadata!.uid!,
     created: new Date(p.metadata!.creationTimestamp!).toISOString(),

@@ -6,9 +6,27 @@ import { clusterAddressSize, nextScalingStep, type ScalingMember } from '../../.
 const member = (ordinal: number, serving = true, drained = false): ScalingMember => ({ pod: `db-${ordinal}`, ordinal, serving, drained });
 const members = (n: number) => Array.from({ length: n }, (_, i) => member(i));
 
-test('3 → 5: the StatefulSet grows at once and gcomm lists 5 members', () => {
-  const step = nextScalingStep({ desiredReplicas: 5, statefulSetReplicas: 3, members: members(3) });
-  assert.deepEqual([step.step, step.step === 'scaleUp' && step.replicas, step.clusterAddressSize], ['scaleUp', 5, 5]);
+test('3 → 5: one member at a time, each added once every member serves', () => {
+  const first = nextScalingStep({ desiredReplicas: 5, statefulSetReplicas: 3, members: members(3) });
+  assert.deepEqual([first.step, first.step === 'scaleUp' && first.replicas, first.clusterAddressSize], ['scaleUp', 4, 5]);
+  const joining = nextScalingStep({ desiredReplicas: 5, statefulSetReplicas: 4, members: [...members(3), member(3, false)] });
+  assert.deepEqual([joining.step, joining.step === 'wait' && joining.members], ['wait', ['db-3']]);
+  const next = nextScalingStep({ desiredReplicas: 5, statefulSetReplicas: 4, members: members(4) });
+  assert.deepEqual([next.step, next.step === 'scaleUp' && next.replicas], ['scaleUp', 5]);
+  const settled = nextScalingStep({ desiredReplicas: 5, statefulSetReplicas: 5, members: members(5) });
+  assert.equal(settled.step, 'none');
+});
+
+test('nothing is added or removed while held (a recovery, a rollout member in flight)', () => {
+  for (const desiredReplicas of [5, 1]) {
+    const step = nextScalingStep({ desiredReplicas, statefulSetReplicas: 3, members: members(3), hold: 'a recovery is in progress (Joining)' });
+    assert.deepEqual([step.step, step.message.endsWith('waiting: a recovery is in progress (Joining)')], ['wait', true]);
+  }
+});
+
+test('a member that stays and does not serve (listed as such when its pod is missing) blocks a scale-up', () => {
+  const listed = nextScalingStep({ desiredReplicas: 5, statefulSetReplicas: 3, members: [member(0), member(1, false), member(2)] });
+  assert.deepEqual([listed.step, listed.step === 'wait' && listed.members], ['wait', ['db-1']]);
 });
 
 test('5 → 3: drain the highest member, remove it, wait for it to leave, then the next', () => {
