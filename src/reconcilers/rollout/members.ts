@@ -48,10 +48,18 @@ export function wsrepSynced(wsrep: WsrepStatus | null): boolean {
 /** Waiting reasons that mean the container cannot run as specified. */
 const STUCK_WAITING = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
+/** The telling part of a termination message (a log tail): its first errors, else its end. */
+export function tellingLines(message: string | undefined): string {
+  const lines = (message ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => l.includes('[ERROR]')).map((l) => l.slice(l.indexOf('[ERROR]')));
+  return (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-3)).join(' | ');
+}
+
 function describeExit(t: V1ContainerStateTerminated, restarts: number): string {
   const name = Object.entries(constants.signals).find(([, n]) => n === t.signal)?.[0];
   const how = t.signal ? `was killed by signal ${t.signal}${name ? ` (${name})` : ''}` : `exited with code ${t.exitCode}`;
-  const detail = t.message?.trim() ? `: ${t.message.trim().split('\n').slice(-3).join(' | ')}` : '';
+  const telling = tellingLines(t.message);
+  const detail = telling ? `: ${telling}` : '';
   const again = restarts > 0 ? ` (restarted ${restarts} time${restarts === 1 ? '' : 's'})` : '';
   return `the ${MARIADB_CONTAINER} container ${how}${detail}${again}`;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { V1ContainerStatus, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { MemberReport } from '../../../src/galera/types.js';
 import type { WsrepStatus } from '../../../src/mysql/index.js';
-import { comebackBoundMs, desiredRevision, memberFailure, rollingMember, type MemberView } from '../../../src/reconcilers/rollout/members.js';
+import { comebackBoundMs, desiredRevision, memberFailure, rollingMember, tellingLines, type MemberView } from '../../../src/reconcilers/rollout/members.js';
 import { ordinalOf } from '../../../src/reconcilers/phases/rollout.js';
 import { servesForScaling } from '../../../src/reconcilers/phases/scaling.js';
 
@@ -48,6 +48,19 @@ test('running again after a failed start is still failing; a first start is not'
   assert.deepEqual(again, { reason: 'Error', message: 'the mariadb container exited with code 1 (restarted 1 time)' });
   assert.equal(memberFailure(pod(), report('Starting')), null);
   assert.equal(memberFailure(pod({ restartCount: 1, lastState: { terminated: { exitCode: 0, reason: 'Completed' } } }), report('Waiting')), null);
+});
+
+test('a log-tail termination message is cut to its first errors', () => {
+  const tail = [
+    '2026-11-27 17:41:16 3 [Note] WSREP: SST received',
+    "2026-11-27 17:41:16 0 [ERROR] mariadbd: unknown variable 'no_such_option=1'",
+    '2026-11-27 17:41:16 0 [ERROR] Aborting',
+    '2026-11-27 17:41:16 3 [ERROR] WSREP: sst_received failed: State wait was interrupted',
+    '2026-11-27 17:41:16 1 [Note] WSREP: Closing send monitor...',
+  ].join('\n');
+  assert.equal(tellingLines(tail), "[ERROR] mariadbd: unknown variable 'no_such_option=1' | [ERROR] Aborting");
+  assert.equal(tellingLines('a\nb\nc\nd\n'), 'b | c | d');
+  assert.equal(tellingLines(undefined), '');
 });
 
 test('a container killed by a signal says which', () => {
