@@ -17,14 +17,25 @@ export function writerCandidates(members: readonly ObservedMember[], drained: st
   }));
 }
 
+/**
+ * The last writer this process chose per cluster (by uid). The cluster read from the cache can
+ * lag behind this process's own status write by a reconcile; the proxies were programmed with
+ * the newer choice, so it is the one to stay sticky to.
+ */
+const lastChosen = new Map<string, string | null>();
+
 /** Chooses the writer, records it in status.writer, and tells people when it moved. */
 export function decideWriter(scope: Scope, drained = scope.status.rollout?.member): WriterChoice {
-  const previous = scope.status.writer ?? null;
+  const uid = scope.cluster.metadata.uid ?? `${scope.ref.namespace}/${scope.ref.name}`;
+  const previous = lastChosen.has(uid) ? lastChosen.get(uid)! : (scope.status.writer ?? null);
   if (scope.members.length === 0) {
-    // Nothing was observed this time (an earlier phase stopped): keep what is recorded.
+    // Nothing was observed this time (an earlier phase stopped): keep the last choice.
+    if (previous) scope.status.writer = previous;
     return { writer: previous, changed: false, reason: null, message: 'members not observed; writer kept' };
   }
   const choice = chooseWriter(writerCandidates(scope.members, drained), previous);
+  if (lastChosen.size > 10_000) lastChosen.clear();
+  lastChosen.set(uid, choice.writer);
   if (choice.writer) scope.status.writer = choice.writer;
   else delete scope.status.writer;
   if (choice.writer !== previous) {
