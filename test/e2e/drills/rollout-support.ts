@@ -17,6 +17,8 @@ export interface Drill {
   core: CoreV1Api;
   operator: OperatorProcess;
   rootPassword: string;
+  /** Kills the operator (SIGKILL: no lease release, as a crash) and starts another. */
+  crashOperator(tag: string): Promise<void>;
   teardown(): Promise<void>;
 }
 
@@ -27,11 +29,14 @@ const customObjects = kc.makeApiClient(CustomObjectsApi);
 export async function startDrill(prefix: string, name: string, replicas: number, extra?: string): Promise<Drill> {
   const core = kc.makeApiClient(CoreV1Api);
   const ns = await createNamespace(core, prefix);
-  const operator = startOperator(ns);
   const drill: Drill = {
-    ns, name, core, operator, rootPassword: '',
+    ns, name, core, operator: startOperator(ns), rootPassword: '',
+    async crashOperator(tag) {
+      await drill.operator.stop('SIGKILL');
+      drill.operator = startOperator(ns, { tag });
+    },
     async teardown() {
-      await operator.stop();
+      await drill.operator.stop();
       await deleteNamespace(core, ns, 180_000);
     },
   };
