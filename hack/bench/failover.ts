@@ -13,9 +13,8 @@ import { createNamespace, deleteNamespace, loadKubeConfig } from '../../test/uni
 import { applyYaml, clusterStatus, clusterYaml, conditionOf, kubectl, secretValue, waitForClusterReady } from '../../test/e2e/support/kube.js';
 import { startOperator } from '../../test/e2e/support/operator.js';
 import { rootTarget } from '../../test/e2e/support/sql.js';
-import { query, type Target } from '../../test/e2e/support/sql.js';
-import { DRILL_TABLE, prepareDrillTable, type WorkloadResult } from '../../test/e2e/support/workload.js';
-import { allowDrillTable, appTarget, killMariadbd, sleep } from '../../test/e2e/proxy/proxy-drill.js';
+import { prepareDrillTable, type WorkloadResult } from '../../test/e2e/support/workload.js';
+import { allowDrillTable, appTarget, killMariadbd, reportErrors, sleep, startDrillWrites } from '../../test/e2e/proxy/proxy-drill.js';
 
 type ProxyType = 'haproxy' | 'proxysql';
 const NAME = 'fo';
@@ -28,50 +27,6 @@ async function until<T>(what: string, check: () => Promise<T | false | undefined
     await sleep(250);
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/**
- * A connection per insert, like startWorkload (test/e2e/support), but it also counts the
- * errors by message, with the time of the first, so a figure can be explained.
- */
-function startDrillWrites(target: Target, maxMs: number) {
-  const acked: number[] = [];
-  const unknown: number[] = [];
-  const errors = new Map<string, { count: number; first: string }>();
-  let maxGapMs = 0;
-  let lastAck = Date.now();
-  let stopped = false;
-  const deadline = Date.now() + maxMs;
-  const seqBase = Date.now() % 1_000_000_000;
-  const loop = (async () => {
-    for (let i = 1; !stopped && Date.now() < deadline; i++) {
-      const seq = seqBase + i;
-      try {
-        await query(target, `INSERT INTO ${DRILL_TABLE} (seq) VALUES (?)`, [seq], 4000);
-        acked.push(seq);
-        maxGapMs = Math.max(maxGapMs, Date.now() - lastAck);
-        lastAck = Date.now();
-      } catch (err) {
-        unknown.push(seq);
-        const message = String((err as Error).message).slice(0, 120);
-        const seen = errors.get(message) ?? { count: 0, first: new Date().toISOString() };
-        errors.set(message, { ...seen, count: seen.count + 1 });
-        await sleep(100);
-      }
-      await sleep(10);
-    }
-  })();
-  return {
-    async stop(): Promise<WorkloadResult & { errors: typeof errors }> {
-      stopped = true;
-      await loop;
-      return { acked, unknown, maxGapMs, errors };
-    },
-  };
-}
-
-function reportErrors(label: string, errors: Map<string, { count: number; first: string }>): void {
-  for (const [message, { count, first }] of errors) console.error(`${label}: ${count} x "${message}" (first ${first})`);
 }
 
 const writerOf = async (ns: string): Promise<string> => String((await clusterStatus(ns, NAME)).writer ?? '');

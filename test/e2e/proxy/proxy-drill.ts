@@ -11,6 +11,7 @@ import mysql from 'mysql2/promise';
 import { REPO_ROOT } from '../../unit/agent-net/support/cluster.js';
 import { secretValue } from '../support/kube.js';
 import { query, type Target } from '../support/sql.js';
+import { DRILL_TABLE, type WorkloadResult } from '../support/workload.js';
 
 const run = promisify(execFile);
 
@@ -91,4 +92,48 @@ export async function writeLandings(target: Target, count: number): Promise<stri
 export async function allowDrillTable(root: Target, appUser: string): Promise<void> {
   const hosts = await query<{ host: string }>(root, 'SELECT Host AS host FROM mysql.user WHERE User = ?', [appUser]);
   for (const { host } of hosts) await query(root, 'GRANT ALL PRIVILEGES ON drill.* TO ?@?', [appUser, host]);
+}
+
+/**
+ * A connection per insert, like startWorkload (test/e2e/support), but it also counts the
+ * errors by message, with the time of the first, so a figure can be explained.
+ */
+export function startDrillWrites(target: Target, maxMs: number) {
+  const acked: number[] = [];
+  const unknown: number[] = [];
+  const errors = new Map<string, { count: number; first: string }>();
+  let maxGapMs = 0;
+  let lastAck = Date.now();
+  let stopped = false;
+  const deadline = Date.now() + maxMs;
+  const seqBase = Date.now() % 1_000_000_000;
+  const loop = (async () => {
+    for (let i = 1; !stopped && Date.now() < deadline; i++) {
+      const seq = seqBase + i;
+      try {
+        await query(target, `INSERT INTO ${DRILL_TABLE} (seq) VALUES (?)`, [seq], 4000);
+        acked.push(seq);
+        maxGapMs = Math.max(maxGapMs, Date.now() - lastAck);
+        lastAck = Date.now();
+      } catch (err) {
+        unknown.push(seq);
+        const message = String((err as Error).message).slice(0, 120);
+        const seen = errors.get(message) ?? { count: 0, first: new Date().toISOString() };
+        errors.set(message, { ...seen, count: seen.count + 1 });
+        await sleep(100);
+      }
+      await sleep(10);
+    }
+  })();
+  return {
+    async stop(): Promise<WorkloadResult & { errors: typeof errors }> {
+      stopped = true;
+      await loop;
+      return { acked, unknown, maxGapMs, errors };
+    },
+  };
+}
+
+export function reportErrors(label: string, errors: Map<string, { count: number; first: string }>): void {
+  for (const [message, { count, first }] of errors) console.error(`${label}: ${count} x "${message}" (first ${first})`);
 }

@@ -14,7 +14,7 @@ import { applyYaml, clusterStatus, clusterYaml, conditionOf, getJson, kubectl, s
 import { startOperator, type OperatorProcess } from '../support/operator.js';
 import { query, rootTarget } from '../support/sql.js';
 import { missingAcked, prepareDrillTable, startWorkload } from '../support/workload.js';
-import { allowDrillTable, appTarget, killMariadbd, landings, mainPid, sleep, writeLandings } from './proxy-drill.js';
+import { allowDrillTable, appTarget, killMariadbd, landings, mainPid, reportErrors, sleep, startDrillWrites, writeLandings } from './proxy-drill.js';
 
 export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: string, skipReason?: string): void {
   const skip = skipReason ?? clusterMissing();
@@ -125,6 +125,28 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     assert.deepEqual(await missingAcked(await rootTarget(ns, NAME, newWriter), result.acked), [], 'no acknowledged write lost');
     const status = await waitForClusterReady(ns, NAME, 60_000);
     assert.equal(conditionOf(status, 'ProxyReady')?.status, 'True');
+  });
+
+  test('a rolling restart under a connection-per-transaction client through 3306: drained first, 0 failed transactions', { skip, timeout: 300_000 }, async () => {
+    await waitForClusterReady(ns, NAME, 60_000);
+    const writerBefore = await writerOf();
+    const writes = startDrillWrites(await appTarget(ns, NAME, 3306), 240_000);
+    await sleep(2000);
+    await kubectl(['patch', 'mysqlcluster', NAME, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec: { config: 'max_connections = 321\n' } })]);
+    const restarted = new Set<string>();
+    await waitFor('the roll restarts every member and ends Ready', async () => {
+      const status = await clusterStatus(ns, NAME);
+      if (status.rollout?.member) restarted.add(status.rollout.member);
+      return restarted.size === 3 && !status.rollout?.member && conditionOf(status, 'Ready')?.status === 'True';
+    }, 240_000, 250);
+    await sleep(2000);
+    const result = await writes.stop();
+    reportErrors('rolling restart', result.errors);
+    console.log(`rolling restart: ${result.acked.length} acked, ${result.unknown.length} failed, largest gap ${result.maxGapMs} ms; writer ${writerBefore} -> ${await writerOf()}`);
+    assert.ok(result.acked.length > 50, 'writes went on during the roll');
+    assert.deepEqual(result.unknown, [], 'no transaction failed');
+    assert.notEqual(await writerOf(), writerBefore, 'the writer was moved off before its restart and kept');
+    assert.deepEqual(await missingAcked(await rootTarget(ns, NAME, await writerOf()), result.acked), []);
   });
 
   test('a proxy pod that does not answer makes ProxyReady False with the reason, and it recovers', { skip, timeout: 120_000 }, async () => {
