@@ -78,7 +78,12 @@ export class KubeRest {
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = {};
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    if (payload !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
+    if (payload !== undefined) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      // Node sends a DELETE body without a length unless told; the API server then ignores it
+      // and the stray bytes corrupt the next request on the kept-alive connection.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
     const { url, options, transport } = await this.prepare(method, path, opts.query, headers);
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return new Promise<T>((resolve, reject) => {
