@@ -25,6 +25,8 @@ import { memberDrained } from './proxy-drain.js';
 
 /** How soon to look again while a roll is under way. */
 const ROLLING_REQUEUE_MS = 2000;
+/** A blocked roll changes only when the spec (an event) or the member's state does. */
+const BLOCKED_REQUEUE_MS = 10_000;
 const PHASES: readonly RolloutPhase[] = ['Draining', 'Restarting', 'WaitingSynced', 'Blocked'];
 
 export function statefulSetOf(scope: Scope): V1StatefulSet | undefined {
@@ -123,7 +125,8 @@ export const rolloutPhase: Phase = {
       members,
       writer: writerOf(scope, members),
       record: before,
-      drained: before?.member ? await memberDrained(scope, before.member) : false,
+      // Asked only while draining: the answer matters for nothing else.
+      drained: before?.member && (before.phase ?? 'Draining') === 'Draining' ? await memberDrained(scope, before.member) : false,
       hold: rolloutHold(scope, sts),
       now: new Date(),
       comebackBoundMs: comebackBoundMs(scope.spec.storage.size),
@@ -142,7 +145,7 @@ export const rolloutPhase: Phase = {
       await scope.writeStatus(); // persisted before the pod goes
       if (pod) await deletePod(scope, pod);
     }
-    if (step.state !== 'upToDate') scope.requeue(ROLLING_REQUEUE_MS);
+    if (step.state !== 'upToDate') scope.requeue(step.state === 'blocked' ? BLOCKED_REQUEUE_MS : ROLLING_REQUEUE_MS);
     return 'continue';
   },
 };

@@ -4,18 +4,20 @@
  * wsrep_cluster_address follows the member list; the scale-down removes one member at a time
  * from the top (5 → 4 → 3), each leaving cleanly (its grastate.dat keeps a real seqno, as after a clean
  * shutdown, not the -1 of a crash); their volumes stay (whenScaled: Retain); no acknowledged row
- * is lost and the cluster ends Ready with 3 members.
+ * is lost and the cluster ends Ready with 3 members. Scaled up again, the members reuse their
+ * retained volumes and catch up by IST.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppsV1Api } from '@kubernetes/client-node';
-import { clusterMissing, loadKubeConfig } from '../../unit/agent-net/support/cluster.js';
+import { clusterMissing, loadKubeConfig, REPO_ROOT } from '../../unit/agent-net/support/cluster.js';
 import { waitFor } from '../../unit/agent-net/support/wait.js';
 import { conditionOf } from '../support/kube.js';
+import { query } from '../support/sql.js';
 import {
-  lostRows, lowestReadyWorkload, memberPods, noneLost, patchSpec, startDrill, statusOf, statusValue, waitReady, type Drill,
+  lostRows, lowestReadyWorkload, memberPods, memberTarget, noneLost, patchSpec, startDrill, statusOf, statusValue, waitReady, type Drill,
 } from './rollout-support.js';
 
 const skip = clusterMissing();
@@ -118,3 +120,28 @@ test('3 → 5 → 3 under writes: joins one at a time, leaves one at a time and 
   assert.deepEqual(await lostRows(d, FIRST, result.acked), noneLost(FIRST));
   await waitReady(d, 3, 30_000);
 });
+
+test('a later scale-up reuses the retained volumes: the members rejoin by IST from their clean-shutdown positions', { skip, timeout: 240_000 }, async () => {
+  const d = drill!;
+  const logPath = (pod: string) => join(REPO_ROOT, '.cluster/logs', d.ns, pod, 'mariadb.log');
+  const offsets = Object.fromEntries(ADDED.map((pod) => [pod, existsSync(logPath(pod)) ? readFileSync(logPath(pod)).length : 0]));
+  const claims = Object.fromEntries(await Promise.all(ADDED.map(async (pod) =>
+    [pod, (await d.core.readNamespacedPersistentVolumeClaim({ name: `data-${pod}`, namespace: d.ns })).metadata!.uid!] as const)));
+  const rowsBefore = await rowCount(d, 'scale-0');
+  await patchSpec(d, { replicas: 5 });
+  await waitReady(d, 5, 200_000);
+  for (const pod of ADDED) {
+    const log = readFileSync(logPath(pod)).subarray(offsets[pod]).toString('utf8');
+    assert.match(log, /IST received|rsync IST completed/, `${pod} caught up by IST`);
+    assert.doesNotMatch(log, /rsync SST completed on joiner/, `${pod} needed no full state transfer`);
+    const claim = await d.core.readNamespacedPersistentVolumeClaim({ name: `data-${pod}`, namespace: d.ns });
+    assert.equal(claim.metadata!.uid, claims[pod], `${pod} uses its retained claim`);
+    assert.equal(await rowCount(d, pod), rowsBefore, `${pod} holds every row`);
+  }
+  assert.equal(await statusValue(d, 'scale-0', 'wsrep_cluster_size'), '5');
+});
+
+async function rowCount(d: Drill, pod: string): Promise<number> {
+  const rows = await query<{ n: number }>(await memberTarget(d, pod), 'SELECT COUNT(*) AS n FROM drill.acked');
+  return Number(rows[0]?.n ?? 0);
+}
