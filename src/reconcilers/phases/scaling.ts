@@ -17,10 +17,10 @@ import { memberPods, observeMembers } from './galera-observe.js';
 import { memberDrained } from './proxy-drain.js';
 import { ordinalOf, statefulSetOf } from './rollout.js';
 
-/** The scale-down step decided in this reconcile (for the condition). */
+/** The scaling step decided in this reconcile (for the condition). */
 const decided = new WeakMap<Scope, ScalingStep>();
 
-/** How soon to look again while members are being removed. */
+/** How soon to look again while members are being added or removed. */
 const SCALING_REQUEUE_MS = 2000;
 
 /**
@@ -49,7 +49,8 @@ async function decideStep(scope: Scope, current: number): Promise<ScalingStep> {
     const ordinal = ordinalOf(scope.ref.name, pod);
     if (ordinal >= current) members.push({ pod, ordinal, serving: false, drained: true });
   }
-  const leaving = members.find((m) => m.ordinal === current - 1);
+  // Shrinking: the member to leave next is drained from the proxy first.
+  const leaving = scope.spec.replicas < current ? members.find((m) => m.ordinal === current - 1) : undefined;
   if (leaving?.serving) leaving.drained = await memberDrained(scope, leaving.pod);
   return nextScalingStep({ desiredReplicas: scope.spec.replicas, statefulSetReplicas: current, members, hold: scalingHold(scope) });
 }
