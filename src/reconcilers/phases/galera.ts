@@ -21,6 +21,7 @@ import type { Phase, Scope } from '../scope.js';
 import { observeMembers, rootEndpoint, type ObservedMember } from './galera-observe.js';
 import { recoveryFromStatus, recoveryToStatus } from './recovery-record.js';
 import { clusterPath } from '../resources.js';
+import { REVISION_LABEL } from '../rollout/members.js';
 
 /** How soon to look again while the cluster is not steady. */
 const ACTIVE_REQUEUE_MS = 1000;
@@ -42,6 +43,21 @@ async function carryOut(scope: Scope, action: LifecycleAction, members: Observed
   }
   const result = await setPcBootstrap(rootEndpoint(scope, host));
   return result.ok ? null : `${action.pod}: ${result.error.message}`;
+}
+
+/**
+ * A member whose roll is Blocked still runs the revision that keeps mariadbd from starting:
+ * telling it to join would make a healthy member its donor at every crash-loop, for nothing.
+ * Once the rollout restarts it on another revision it joins as usual.
+ */
+function joinsBrokenRollout(scope: Scope, action: LifecycleAction, members: ObservedMember[]): boolean {
+  const rollout = scope.status.rollout;
+  if (action.type !== 'instruct' || action.instruction.action !== 'join') return false;
+  if (rollout?.phase !== 'Blocked' || rollout.member !== action.pod) return false;
+  const pod = members.find((m) => m.observation.pod === action.pod)?.pod;
+  const held = pod?.metadata?.labels?.[REVISION_LABEL] === rollout.revision;
+  if (held) scope.log.info({ pod: action.pod }, 'not telling a member blocked by its rollout to join');
+  return held;
 }
 
 function recordDecision(scope: Scope, decision: LifecycleDecision): boolean {
@@ -101,6 +117,7 @@ export const galeraPhase: Phase = {
     if (decision.outcome !== 'steady' || !summary.ready) scope.requeue(ACTIVE_REQUEUE_MS);
     if (decision.outcome === 'stall' && changed) scope.event('Warning', decision.reason, decision.message);
     if (decision.outcome !== 'act' || !decision.action) return 'continue';
+    if (joinsBrokenRollout(scope, decision.action, members)) return 'continue';
 
     // Persist first: the generation and the chosen source must survive a crash of this process.
     if (changed) await scope.writeStatus();
