@@ -1,9 +1,10 @@
 /**
  * Member restart and joins: while a Primary component serves, members Waiting for an order are
  * told to join (they start from their recovered position, so IST when the donor's gcache allows).
- * A member that needs a full SST (no usable position) joins alone: two full transfers at once
- * slow each other down. Members with a usable position on the cluster's UUID (IST) may join
- * together, staggered: two joiners started at the same instant cost ~5 s (facts.md).
+ * A member that needs a full SST over data of its own (an interrupted or unknown datadir) joins
+ * alone. Members with a usable position on the cluster's UUID (IST) may join together, and so
+ * may fresh members with empty datadirs (a new cluster), staggered: two joiners started at the
+ * same instant cost ~5 s (facts.md).
  *
  * A member is told only while it is Waiting: one that took the order shows Starting or Running;
  * one Waiting again (it restarted) is told again. A member holding data of another cluster
@@ -54,12 +55,23 @@ function canJoinByIst(m: MemberObservation, clusterUuid: string | undefined): bo
   return clusterUuid === undefined || m.report.position?.uuid === clusterUuid;
 }
 
-/** Every joiner in flight and the next one catch up by IST, and the last start is not too recent. */
+/**
+ * How a joiner catches up, for joining side by side: by IST, or as a fresh member with an empty
+ * datadir (a new cluster's or a new member's: the data set it copies is whatever the cluster
+ * holds, but nothing of its own can be lost). Anything else joins alone.
+ */
+function joinClass(m: MemberObservation, clusterUuid: string | undefined): 'ist' | 'fresh' | null {
+  if (canJoinByIst(m, clusterUuid)) return 'ist';
+  return m.kind === 'reported' && dataStanding(m.report) === 'empty' ? 'fresh' : null;
+}
+
+/** Every joiner in flight and the next one catch up the same way, and the last start is not too recent. */
 function mayJoinAlongside(next: ReportedMember, inFlight: readonly MemberObservation[], input: JoinInput): boolean {
-  if (input.now === undefined || !canJoinByIst(next, input.clusterUuid)) return false;
+  const kind = joinClass(next, input.clusterUuid);
+  if (input.now === undefined || kind === null) return false;
   const now = Date.parse(input.now);
   return inFlight.every((m) => {
-    if (m.kind !== 'reported' || !canJoinByIst(m, input.clusterUuid) || m.report.updatedAt === undefined) return false;
+    if (m.kind !== 'reported' || joinClass(m, input.clusterUuid) !== kind || m.report.updatedAt === undefined) return false;
     return now - Date.parse(m.report.updatedAt) >= JOIN_STAGGER_MS;
   });
 }

@@ -57,10 +57,18 @@ test('members that catch up by IST join together, staggered; a full SST joins al
   assert.deepEqual([alongside.outcome, alongside.outcome === 'join' && alongside.pod], ['join', 'db-2']);
   // Started within the stagger: wait.
   assert.equal(nextJoin(input(istJoiner('2026-11-27T12:00:09Z'))).outcome, 'wait');
-  // The joiner in flight, or the next one, needs a full SST: one at a time.
+  // A fresh joiner (empty datadir) and an IST joiner do not join side by side.
   const sstJoiner = startedAt('2026-11-27T12:00:00Z', emptyMember(1, { phase: 'Starting' }));
   assert.equal(nextJoin(input(sstJoiner)).outcome, 'wait');
   assert.equal(nextJoin(input(istJoiner('2026-11-27T12:00:00Z'), emptyMember(2))).outcome, 'wait');
+  // Fresh members of a new cluster join side by side, staggered.
+  const fresh = nextJoin(input(sstJoiner, emptyMember(2)));
+  assert.deepEqual([fresh.outcome, fresh.outcome === 'join' && fresh.pod], ['join', 'db-2']);
+  assert.equal(nextJoin(input(startedAt('2026-11-27T12:00:09Z', emptyMember(1, { phase: 'Starting' })), emptyMember(2))).outcome, 'wait');
+  // A member with an interrupted SST joins alone.
+  const interrupted = reported(2, { uuid: UUID_A, seqno: 40 });
+  const cut = { ...interrupted, report: { ...interrupted.report, sstInterrupted: true } };
+  assert.equal(nextJoin(input(sstJoiner, cut)).outcome, 'wait');
   // A position on another history is not an IST joiner.
   assert.equal(nextJoin(input(startedAt('2026-11-27T12:00:00Z', reported(1, { phase: 'Starting', uuid: UUID_B })))).outcome, 'wait');
   // Without a clock (or a start time) joins stay one at a time.
