@@ -81,11 +81,15 @@ export class EmulatedPod {
       [this.dirs.hosts, '/etc/hosts'],
       [this.dirs.tmp, '/tmp'],
     ];
-    const lines = ['set -e'];
+    // A checkout under /tmp would be hidden by the pod's own /tmp: keep a descriptor of it and
+    // bind it back at the same path afterwards (the sidecar runs from the checkout).
+    const repoUnderTmp = REPO_ROOT.startsWith('/tmp/');
+    const lines = ['set -e', ...(repoUnderTmp ? [`exec 9<'${REPO_ROOT}'`] : [])];
     for (const [source, target] of binds) {
       lines.push(`mount --bind '${source}' '${target}'`);
       if (readOnlyData && target === DATA_DIR) lines.push(`mount -o remount,bind,ro '${target}'`);
     }
+    if (repoUnderTmp) lines.push(`mkdir -p '${REPO_ROOT}'`, `mount --bind /proc/self/fd/9 '${REPO_ROOT}'`, 'exec 9<&-', `cd '${REPO_ROOT}'`);
     lines.push(`hostname '${this.name}'`);
     return lines.join('\n');
   }
