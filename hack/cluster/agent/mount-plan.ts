@@ -95,7 +95,9 @@ export function renderWrapper(spec: WrapperSpec): string {
     } else {
       lines.push(`[ -d ${q(m.target)} ] || mkdir -p ${q(m.target)}`);
     }
-    lines.push(`mount --bind "/proc/self/fd/$src${i}" ${q(m.target)}`);
+    // --no-canonicalize: mount(8) would otherwise resolve the fd link to its path string,
+    // which may name something else once earlier mounts are in place.
+    lines.push(`mount --no-canonicalize --bind "/proc/self/fd/$src${i}" ${q(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${q(m.target)}`);
   });
   if (spec.mounts.length) lines.push(`exec ${spec.mounts.map((_, i) => `{src${i}}<&-`).join(' ')}`);

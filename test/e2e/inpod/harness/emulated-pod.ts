@@ -89,7 +89,7 @@ export class EmulatedPod {
       lines.push(`mount --bind '${source}' '${target}'`);
       if (readOnlyData && target === DATA_DIR) lines.push(`mount -o remount,bind,ro '${target}'`);
     }
-    if (repoUnderTmp) lines.push(`mkdir -p '${REPO_ROOT}'`, `mount --bind /proc/self/fd/9 '${REPO_ROOT}'`, 'exec 9<&-', `cd '${REPO_ROOT}'`);
+    if (repoUnderTmp) lines.push(`mkdir -p '${REPO_ROOT}'`, `mount --no-canonicalize --bind /proc/self/fd/9 '${REPO_ROOT}'`, 'exec 9<&-', `cd '${REPO_ROOT}'`);
     lines.push(`hostname '${this.name}'`);
     return lines.join('\n');
   }
