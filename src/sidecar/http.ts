@@ -2,6 +2,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { createJsonServer, HttpError, readJsonBody, serializer, type Reply } from '../agent-http/server.js';
 import { HEALTH_PATH, INSTRUCTION_PATH, REPORT_PATH, instructionSchema } from './api.js';
 import { bearerMatches } from './auth.js';
 import { decideInstruction, readPendingInstruction, writeInstruction } from './instruction.js';
@@ -11,64 +12,17 @@ import type { SidecarSettings } from './settings.js';
 
 const MAX_BODY_BYTES = 4096;
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HttpError(503, `handler took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 export function createAgentServer(settings: SidecarSettings, log: Logger): http.Server {
   const instructionFile = path.join(settings.runDir, INSTRUCTION_FILE_NAME);
   // One instruction decision at a time, so two requests cannot both pass the checks.
-  let instructionQueue: Promise<unknown> = Promise.resolve();
+  const serialized = serializer();
 
   async function report(): Promise<Reply> {
     return { status: 200, body: buildReport(await observe(settings)) };
   }
 
   async function instruct(req: http.IncomingMessage): Promise<Reply> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await readBody(req));
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw new HttpError(400, 'body is not JSON');
-    }
-    const parsed = instructionSchema.safeParse(raw);
+    const parsed = instructionSchema.safeParse(await readJsonBody(req, MAX_BODY_BYTES));
     if (!parsed.success) throw new HttpError(400, `invalid instruction: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
     const requested = parsed.data;
     const run = async (): Promise<Reply> => {
@@ -83,9 +37,7 @@ export function createAgentServer(settings: SidecarSettings, log: Logger): http.
       log.info({ requested, alreadyPending: decision.alreadyPending }, 'instruction accepted');
       return { status: 200, body: { accepted: true, instruction: requested } };
     };
-    const result = instructionQueue.then(run, run);
-    instructionQueue = result.catch(() => undefined);
-    return result;
+    return serialized(run);
   }
 
   async function route(req: http.IncomingMessage): Promise<Reply> {
@@ -97,21 +49,5 @@ export function createAgentServer(settings: SidecarSettings, log: Logger): http.
     throw new HttpError(404, 'not found');
   }
 
-  const server = http.createServer((req, res) => {
-    withTimeout(route(req), settings.handlerTimeoutMs)
-      .catch((err: unknown): Reply => {
-        if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
-        log.error({ err: (err as Error).message }, 'handler failed');
-        return { status: 500, body: { error: 'internal error' } };
-      })
-      .then((reply) => {
-        if (res.headersSent) return;
-        res.writeHead(reply.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(reply.body));
-      });
-  });
-  server.requestTimeout = settings.handlerTimeoutMs + 2000;
-  server.headersTimeout = settings.handlerTimeoutMs + 1000;
-  server.keepAliveTimeout = 5000;
-  return server;
+  return createJsonServer({ route, handlerTimeoutMs: settings.handlerTimeoutMs, log });
 }
