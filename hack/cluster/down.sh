@@ -25,7 +25,7 @@ if [ -d "$CLUSTER_DIR" ]; then
 fi
 # Bind mounts made by the agent in the host namespace, if any, are released.
 if [ -d "$CLUSTER_DIR" ]; then
-  grep -F " $CLUSTER_DIR/" /proc/self/mounts 2>/dev/null | awk '{print $2}' | sort -r | while read -r m; do
+  { grep -F " $CLUSTER_DIR/" /proc/self/mounts 2>/dev/null || true; } | awk '{print $2}' | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
 fi
