@@ -18,7 +18,7 @@ import { clusterMembers } from '../../proxysql/topology.js';
 import { objectNames } from '../labels.js';
 import { CREDENTIAL_KEYS } from './credentials.js';
 import type { ClusterRef } from './galera-objects.js';
-import { PROXY_CONFIG_DIR, PROXY_CONFIG_VOLUME, PROXY_SERVICE_PORTS, type ProxyPodParts } from './proxy-objects.js';
+import { PROXY_CONFIG_DIR, PROXY_CONFIG_VOLUME, PROXY_SERVICE_PORTS, proxyTcpProbe, type ProxyPodParts } from './proxy-objects.js';
 import { resourceRequirements } from './statefulset.js';
 
 export const HAPROXY_IMAGE = 'haproxy:2.6';
@@ -70,12 +70,6 @@ const secretEnv = (name: string, cluster: ClusterRef, key: string): V1EnvVar => 
 });
 
 function haproxyContainer(cluster: ClusterRef, spec: MySQLClusterSpec): V1Container {
-  const tcp = (periodSeconds: number, failureThreshold: number) => ({
-    tcpSocket: { port: PROXY_SERVICE_PORTS.readWrite },
-    periodSeconds,
-    timeoutSeconds: 2,
-    failureThreshold,
-  });
   return {
     name: HAPROXY_CONTAINER,
     image: HAPROXY_IMAGE,
@@ -95,8 +89,8 @@ function haproxyContainer(cluster: ClusterRef, spec: MySQLClusterSpec): V1Contai
       { name: 'mysql', containerPort: PROXY_SERVICE_PORTS.readWrite },
       { name: 'mysql-ro', containerPort: PROXY_SERVICE_PORTS.readOnly },
     ],
-    readinessProbe: tcp(2, 2),
-    livenessProbe: tcp(10, 3),
+    readinessProbe: proxyTcpProbe(2, 2),
+    livenessProbe: proxyTcpProbe(10, 3),
     volumeMounts: [
       { name: PROXY_CONFIG_VOLUME, mountPath: PROXY_CONFIG_DIR, readOnly: true },
       { name: RUNTIME_VOLUME, mountPath: HAPROXY_RUNTIME_DIR },

@@ -17,6 +17,11 @@ export const PROXY_CONFIG_VOLUME = 'proxy-config';
 /** Ports the Service exposes; both proxies listen on them on the pod IP. */
 export const PROXY_SERVICE_PORTS = { readWrite: PROXY_READ_WRITE_PORT, readOnly: PROXY_READ_ONLY_PORT } as const;
 
+/** A TCP probe on the proxy's read/write port (both proxy kinds listen there). */
+export function proxyTcpProbe(periodSeconds: number, failureThreshold: number) {
+  return { tcpSocket: { port: PROXY_SERVICE_PORTS.readWrite }, periodSeconds, timeoutSeconds: 2, failureThreshold };
+}
+
 /** What one proxy type contributes to the shared skeleton. */
 export interface ProxyPodParts {
   containers: V1Container[];

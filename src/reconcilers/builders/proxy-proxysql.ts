@@ -13,7 +13,7 @@ import { PROXYSQL_ADMIN_PORT } from '../../proxysql/topology.js';
 import { objectNames } from '../labels.js';
 import { CREDENTIAL_KEYS } from './credentials.js';
 import type { ClusterRef } from './galera-objects.js';
-import { PROXY_CONFIG_DIR, PROXY_CONFIG_VOLUME, PROXY_SERVICE_PORTS, type ProxyPodParts } from './proxy-objects.js';
+import { PROXY_CONFIG_DIR, PROXY_CONFIG_VOLUME, PROXY_SERVICE_PORTS, proxyTcpProbe, type ProxyPodParts } from './proxy-objects.js';
 import { resourceRequirements } from './statefulset.js';
 
 export const PROXYSQL_IMAGE = 'proxysql/proxysql:2.7';
@@ -33,12 +33,6 @@ export function proxysqlStartupData(): Record<string, string> {
 export function proxysqlPodParts(cluster: ClusterRef, spec: MySQLClusterSpec): ProxyPodParts {
   const secret = objectNames(cluster.name).credentials;
   const secretEnv = (name: string, key: string): V1EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-  const tcp = (periodSeconds: number, failureThreshold: number) => ({
-    tcpSocket: { port: PROXY_SERVICE_PORTS.readWrite },
-    periodSeconds,
-    timeoutSeconds: 2,
-    failureThreshold,
-  });
   return {
     containers: [
       {
@@ -61,8 +55,8 @@ export function proxysqlPodParts(cluster: ClusterRef, spec: MySQLClusterSpec): P
           { name: 'mysql-ro', containerPort: PROXY_SERVICE_PORTS.readOnly },
           { name: 'admin', containerPort: PROXYSQL_ADMIN_PORT },
         ],
-        readinessProbe: tcp(2, 2),
-        livenessProbe: tcp(10, 3),
+        readinessProbe: proxyTcpProbe(2, 2),
+        livenessProbe: proxyTcpProbe(10, 3),
         volumeMounts: [
           { name: PROXY_CONFIG_VOLUME, mountPath: PROXY_CONFIG_DIR, readOnly: true },
           { name: DATA_VOLUME, mountPath: PROXYSQL_DATADIR },

@@ -37,7 +37,7 @@ describe('desiredListeners', () => {
       }),
       service('headless'),
       service('np', { clusterIP: '127.96.0.11', type: 'NodePort' }),
-      service('far', { clusterIP: '10.0.0.1' }),
+      service('far', { clusterIP: '169.254.0.1' }),
     ]);
     assert.deepEqual(
       listeners.map((l) => [l.key, l.service, l.portId]),
