@@ -21,6 +21,7 @@ count() { # WORD: sum of `ℹ WORD N` over the suites run
   cat "$OUT_DIR"/*.out 2>/dev/null | awk -v w="$1" '$1 == "ℹ" && $2 == w {s += $3} END {print s + 0}'
 }
 
+
 mapfile -t unit < <(find test/unit -name '*.test.ts' 2>/dev/null | sort)
 mapfile -t e2e < <(find test/e2e -name '*.test.ts' 2>/dev/null | sort)
 
@@ -37,6 +38,10 @@ if [ ${#e2e[@]} -gt 0 ]; then
     echo "[test] the local cluster did not start; e2e not run"
     echo "ℹ fail 1" >"$OUT_DIR/cluster.out"
     rc=1
+  fi
+  if [ "$rc" -ne 0 ] && [ -d .cluster/logs/operators ]; then
+    echo "[test] what the operators decided (the last 80 decisions and warnings of all suites):"
+    node --import tsx hack/operator-story.ts .cluster/logs/operators 80 || true
   fi
   bash hack/cluster/down.sh --keep-data || rc=1
 fi

@@ -12,4 +12,4 @@ export {
   type MemberFailure, type RolloutPhase, type RolloutRecord, type RollingInput, type RollingMember, type RollingStep,
 } from './rolling.js';
 export { clusterAddressSize, nextScalingStep, type ScalingInput, type ScalingMember, type ScalingStep } from './scaling.js';
-export { chooseWriter, type WriterCandidate, type WriterChoice } from './writer.js';
+export { chooseWriter, type WriterCandidate, type WriterChoice, type WriterOptions } from './writer.js';

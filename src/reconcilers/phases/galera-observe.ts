@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { getReport } from '../../galera/agent-client.js';
 import type { LiveGaleraState, MemberObservation } from '../../galera/decisions/index.js';
-import { readWsrepStatus, type MemberEndpoint, type WsrepStatus } from '../../mysql/index.js';
+import { readWsrepStatus, type MemberEndpoint, type SqlFailureKind, type WsrepStatus } from '../../mysql/index.js';
 import { isNotFound, Resources } from '../../runtime/index.js';
 import { CREDENTIAL_KEYS } from '../builders/credentials.js';
 import { MYSQL_PORT } from '../../galera/scripts/layout.js';
@@ -19,6 +19,8 @@ export interface ObservedMember {
   observation: MemberObservation;
   pod: V1Pod | undefined;
   wsrep: WsrepStatus | null;
+  /** Why wsrep is null although mariadbd runs, when the SQL read failed. */
+  wsrepFailure?: SqlFailureKind;
 }
 
 export function memberPods(scope: Scope): Map<string, V1Pod> {
@@ -92,15 +94,18 @@ async function observeMember(scope: Scope, ordinal: number, pod: V1Pod | undefin
     return { observation: { kind: 'unreachable', pod: name, ordinal, detail: report.error.message }, pod, wsrep: null };
   }
   let wsrep: WsrepStatus | null = null;
+  let wsrepFailure: SqlFailureKind | undefined;
   if (report.value.phase === 'Running') {
     const status = await readWsrepStatus(rootEndpoint(scope, host), { connectMs: 2000, queryMs: 3000 });
     if (status.ok) wsrep = status.value;
+    else wsrepFailure = status.error.kind;
   }
   const notListening = report.value.phase === 'Starting' ? await sqlPortRefuses(host) : false;
   return {
     observation: { kind: 'reported', pod: name, ordinal, report: report.value, live: wsrep ? toLive(wsrep) : null, ...(notListening ? { notListening } : {}) },
     pod,
     wsrep,
+    ...(wsrepFailure ? { wsrepFailure } : {}),
   };
 }
 

@@ -134,9 +134,11 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     await sleep(2000);
     await kubectl(['patch', 'mysqlcluster', NAME, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec: { config: 'max_connections = 321\n' } })]);
     const restarted = new Set<string>();
+    const writers: string[] = []; // every writer seen, in order: the story when an assertion fails
     await waitFor('the roll restarts every member and ends Ready', async () => {
       const status = await clusterStatus(ns, NAME);
       if (status.rollout?.member) restarted.add(status.rollout.member);
+      if (status.writer && writers.at(-1) !== status.writer) writers.push(status.writer);
       return restarted.size === 3 && !status.rollout?.member && conditionOf(status, 'Ready')?.status === 'True';
     }, 240_000, 250);
     await sleep(2000);
@@ -145,7 +147,7 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     console.log(`rolling restart: ${result.acked.length} acked, ${result.unknown.length} failed, largest gap ${result.maxGapMs} ms; writer ${writerBefore} -> ${await writerOf()}`);
     assert.ok(result.acked.length > 50, 'writes went on during the roll');
     assert.deepEqual(result.unknown, [], 'no transaction failed');
-    assert.notEqual(await writerOf(), writerBefore, 'the writer was moved off before its restart and kept');
+    assert.notEqual(await writerOf(), writerBefore, `the writer was moved off before its restart and kept; writers seen: ${writers.join(' → ')}`);
     assert.deepEqual(await missingAcked(await rootTarget(ns, NAME, await writerOf()), result.acked), []);
   });
 

@@ -26,3 +26,14 @@ test('nobody healthy: no writer', () => {
   const c = chooseWriter([member(0, false), member(1, false)], 'db-0');
   assert.deepEqual([c.writer, c.changed, c.reason], [null, true, 'WriterUnavailable']);
 });
+
+test('a writer whose health is unknown is kept only while the caller allows it, and never when drained', () => {
+  const unknown: WriterCandidate = { pod: 'db-0', ordinal: 0, ready: false, synced: false, unknown: true };
+  const others = [member(1), member(2)];
+  const kept = chooseWriter([unknown, ...others], 'db-0', { keepUnknownWriter: true });
+  assert.deepEqual([kept.writer, kept.changed, kept.reason], ['db-0', false, null]);
+  assert.equal(chooseWriter([unknown, ...others], 'db-0').writer, 'db-1', 'no grace given: it moves');
+  assert.equal(chooseWriter([{ ...unknown, drained: true }, ...others], 'db-0', { keepUnknownWriter: true }).writer, 'db-1');
+  assert.equal(chooseWriter([member(0, false), ...others], 'db-0', { keepUnknownWriter: true }).writer, 'db-1', 'observed unhealthy is not unknown');
+  assert.equal(chooseWriter([unknown, ...others], null, { keepUnknownWriter: true }).writer, 'db-1', 'an unknown member is never newly chosen');
+});

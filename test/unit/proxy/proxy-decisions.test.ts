@@ -94,4 +94,11 @@ describe('writerCandidates', () => {
     assert.equal(chooseWriter(writerCandidates(members, undefined), 'shop-2').writer, 'shop-2', 'no fail-back to shop-0');
     assert.equal(chooseWriter(writerCandidates([member(0, null)], undefined), 'shop-0').writer, null);
   });
+
+  it('only a query timeout or an agent that did not answer makes health unknown; a refused connection is down', () => {
+    const timedOut = { ...member(0, null), wsrepFailure: 'timeout' } as ObservedMember;
+    const refused = { ...member(1, null), wsrepFailure: 'unreachable' } as ObservedMember;
+    const silent = { ...member(2, null), observation: { kind: 'unreachable', pod: 'shop-2', ordinal: 2, detail: 'timeout' } } as ObservedMember;
+    assert.deepEqual(writerCandidates([timedOut, refused, silent], undefined).map((c) => [c.pod, c.unknown]), [['shop-0', true], ['shop-1', false], ['shop-2', true]]);
+  });
 });
