@@ -3,7 +3,8 @@
  * with its leader-election Lease there, so suites never share an operator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { KUBECONFIG_PATH, REPO_ROOT } from '../../unit/agent-net/support/cluster.js';
 
@@ -12,6 +13,8 @@ export interface OperatorProcess {
   readonly logPath: string;
   /** SIGTERM (graceful: releases the lease) or SIGKILL; resolves when the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Resolves once the process logged `operator started` (its caches are synced). */
+  started(timeoutMs?: number): Promise<void>;
 }
 
 let instances = 0;
@@ -42,6 +45,15 @@ export function startOperator(namespace: string, options: { leaderElection?: boo
   return {
     child,
     logPath,
+    async started(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      const logged = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
+      while (!logged().includes('"msg":"operator started"')) {
+        if (child.exitCode !== null) throw new Error(`the operator exited (${child.exitCode}); see ${logPath}`);
+        if (Date.now() > deadline) throw new Error(`the operator did not start within ${timeoutMs} ms; see ${logPath}`);
+        await sleep(100);
+      }
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
