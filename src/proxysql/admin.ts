@@ -1,6 +1,8 @@
 /**
  * Client for one ProxySQL's admin interface: read the owned tables, plan, apply the plan one
- * statement per call with mysql2 `query` (client-side `?` formatting; `execute` is refused).
+ * statement per call with mysql2 `query` (`execute` is refused). Values are written as SQLite
+ * literals (adminSql), not by mysql2's MySQL escaping: the admin interface hands statements to
+ * SQLite, which keeps backslashes as they are, so `\s` in a query rule would be stored doubled.
  * ProxySQL reports every error as 1045, so results carry the message, never a guessed cause.
  * Statement values (passwords among them) are never put into results or errors.
  */
@@ -55,8 +57,24 @@ export async function connectProxySQLAdmin(target: ProxySQLAdminTarget): Promise
   });
 }
 
+/**
+ * `?` placeholders filled with SQLite literals: NULL, or the text in single quotes with quotes
+ * doubled and every other character (backslash included) unchanged. SQLite compares a quoted
+ * number with an INT column by value, so numbers travel as text too.
+ */
+export function adminSql(sql: string, values: readonly Cell[]): string {
+  let next = 0;
+  const filled = sql.replace(/\?/g, () => {
+    if (next >= values.length) throw new Error(`more placeholders than values in: ${sql}`);
+    const value = values[next++];
+    return value === null || value === undefined ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
+  });
+  if (next !== values.length) throw new Error(`more values than placeholders in: ${sql}`);
+  return filled;
+}
+
 async function queryRows(conn: Connection, sql: string, values: Cell[], timeoutMs: number): Promise<Row[]> {
-  const [rows] = await conn.query({ sql, values, timeout: timeoutMs });
+  const [rows] = await conn.query({ sql: adminSql(sql, values), timeout: timeoutMs });
   return Array.isArray(rows) ? (rows as Row[]) : [];
 }
 
@@ -112,7 +130,7 @@ export async function applyPlan(
   const applied: string[] = [];
   for (const statement of plan.statements) {
     try {
-      await conn.query({ sql: statement.sql, values: statement.params, timeout: timeoutMs });
+      await conn.query({ sql: adminSql(statement.sql, statement.params), timeout: timeoutMs });
     } catch (err) {
       const secretParams = statement.params.filter((p): p is string => typeof p === 'string');
       return {
