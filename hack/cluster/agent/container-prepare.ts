@@ -10,7 +10,10 @@ import type { PodPaths } from './pod-paths.js';
 
 export const hostView: HostView = {
   fileExists: (p) => fs.existsSync(p),
-  onPath: (binary) => (process.env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(`${dir}/${binary}`)),
+  locate: (binary) => {
+    const dir = (process.env.PATH ?? '').split(':').find((d) => d && fs.existsSync(`${d}/${binary}`));
+    return dir ? `${dir}/${binary}` : null;
+  },
 };
 
 export interface PrepareContext {
@@ -38,6 +41,8 @@ export async function prepareContainer(ctx: PrepareContext, container: V1Contain
   const objects = await fetchObjects(ctx.core, namespace, envReferences(container));
   const env = resolveEnv(ctx.pod, container, { ...objects, podIP: ctx.podIP, hostIP: ctx.hostIP });
   if (!env.ok) return configError(env.message);
+  const ownPath = container.env?.some((e) => e.name === 'PATH') ?? false;
+  if (image.pathDirs?.length && !ownPath) env.env.PATH = [...image.pathDirs, env.env.PATH].join(':');
   const argv = containerArgv(container, image, env.env);
   if (!argv) return configError(`no command given and image ${image.image} has no default command on this cluster`);
   const tmpDir = ctx.paths.tmpDir(container.name);

@@ -5,7 +5,8 @@
 
 export interface HostView {
   fileExists(path: string): boolean;
-  onPath(binary: string): boolean;
+  /** The binary's absolute path when it is on this process's PATH, else null. */
+  locate(binary: string): string | null;
 }
 
 export interface ExtraMount {
@@ -19,6 +20,8 @@ export interface ImageDefaults {
   entrypoint: string[];
   cmd: string[];
   workingDir?: string;
+  /** Directories the image's PATH has beyond the default (where its binaries live here). */
+  pathDirs?: string[];
 }
 
 export type ImageResolution =
@@ -60,9 +63,11 @@ export function resolveImage(image: string, host: HostView, projectDir: string):
       : missing(image, 'no /usr/sbin/haproxy on this machine (install haproxy)');
   }
   if (repo === 'proxysql/proxysql') {
-    return host.onPath('proxysql')
-      ? available(image, 'proxysql', { entrypoint: [], cmd: ['proxysql', '-f', '-c', '/etc/proxysql.cnf'] })
-      : missing(image, 'no proxysql binary on this machine');
+    const binary = host.locate('proxysql');
+    if (binary === null) return missing(image, 'no proxysql binary on this machine');
+    // Scripts in the pod run `proxysql` by name, as in the real image: its directory joins PATH.
+    const dir = binary.slice(0, binary.lastIndexOf('/')) || '/';
+    return available(image, 'proxysql', { entrypoint: [], cmd: ['proxysql', '-f', '-c', '/etc/proxysql.cnf'], pathDirs: [dir] });
   }
   if (repo === 'galera-operator' || repo.endsWith('/galera-operator')) {
     // As the repository's Dockerfile: ENTRYPOINT ["node"], CMD ["/app/dist/src/main.js"], WORKDIR /app.

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { imageRepository, resolveImage, type HostView } from '../../../hack/cluster/agent/images.js';
 
-const everything: HostView = { fileExists: () => true, onPath: () => true };
-const nothing: HostView = { fileExists: () => false, onPath: () => false };
+const everything: HostView = { fileExists: () => true, locate: (binary) => `/opt/tools/bin/${binary}` };
+const nothing: HostView = { fileExists: () => false, locate: () => null };
 
 describe('image mapping', () => {
   it('strips registry, library/ prefix, tag and digest', () => {
@@ -33,7 +33,8 @@ describe('image mapping', () => {
   it('reports a missing proxysql as an image pull error', () => {
     const r = resolveImage('proxysql/proxysql:2.7.1', nothing, '/repo');
     assert.deepEqual(r.available ? undefined : [r.reason, r.message], ['ErrImagePull', 'no proxysql binary on this machine']);
-    assert.equal(resolveImage('proxysql/proxysql:2.7.1', everything, '/repo').available, true);
+    const found = resolveImage('proxysql/proxysql:2.7.1', everything, '/repo');
+    assert.deepEqual(found.available ? found.pathDirs : undefined, ['/opt/tools/bin'], 'its directory joins the pod PATH');
   });
 
   it("mounts the project read-only at /app for the operator's own image", () => {
