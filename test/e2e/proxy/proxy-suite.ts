@@ -3,7 +3,9 @@
  * reaches Ready with ProxyReady; writes through <ClusterIP>:3306 land on status.writer only,
  * reads through :3307 spread over the other members and never reach a desynced member; kill -9
  * of the writer's mariadbd moves writes to another member and the old writer does not take the
- * role back when it returns. Registered by haproxy-operator.test.ts and proxysql-operator.test.ts.
+ * role back when it returns; a rolling restart fails no transaction; a proxy process that stops
+ * answering or is killed is reported and comes back programmed. Registered by
+ * haproxy-operator.test.ts and proxysql-operator.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -168,6 +170,26 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     }
     const status = await waitForClusterReady(ns, NAME, 90_000);
     assert.equal(conditionOf(status, 'ProxyReady')?.status, 'True');
+  });
+
+  test('kill -9 of a proxy process: the container restarts, is programmed again, and writes still reach the writer only', { skip, timeout: 180_000 }, async () => {
+    await waitForClusterReady(ns, NAME, 90_000);
+    const container = type === 'haproxy' ? 'haproxy' : 'proxysql';
+    const pods = await getJson<{ items: Array<{ metadata: { name: string } }> }>(['pods', '-n', ns, '-l', 'app.kubernetes.io/component=proxy']);
+    const pod = pods.items[0]!.metadata.name;
+    const restarts = async (): Promise<number> =>
+      ((await getJson(['pod', pod, '-n', ns])).status.containerStatuses ?? []).find((c: { name: string }) => c.name === container)?.restartCount ?? 0;
+    const before = await restarts();
+    process.kill(mainPid(ns, pod, container), 'SIGKILL');
+    await waitFor(`${pod}/${container} restarted`, async () => (await restarts()) > before, 60_000, 500);
+    await waitFor(`${pod} Ready again`, async () => {
+      const conditions = (await getJson(['pod', pod, '-n', ns])).status.conditions ?? [];
+      return conditions.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+    }, 60_000, 500);
+    const status = await waitForClusterReady(ns, NAME, 60_000);
+    assert.equal(conditionOf(status, 'ProxyReady')?.status, 'True');
+    const writes = await appTarget(ns, NAME, 3306);
+    assert.deepEqual([...new Set(await writeLandings(writes, 10))], [status.writer], 'writes land on the writer only');
   });
 
   test('proxy type none removes the proxy objects and the ProxyReady condition', { skip, timeout: 120_000 }, async () => {
