@@ -4,7 +4,9 @@
  *  - writer_failover_seconds_<type>: the largest gap between acknowledged writes through the
  *    proxy's 3306 (a connection per write) around a kill -9 of the writer's mariadbd;
  *  - rolling_restart_failed_transactions_<type>: writes through the proxy that did not get an
- *    acknowledgement while a config change rolls every member (drain, restart, ready).
+ *    acknowledgement while a config change rolls every member (drain, restart, ready);
+ *  - writer_switches_{failover,rolling}_<type>: how often consecutive acknowledged writes were
+ *    committed by different members (1 = one writer change, writes never on two members at once).
  * ProxySQL figures only when a `proxysql` binary is on PATH. Prints, asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { applyYaml, clusterStatus, clusterYaml, conditionOf, kubectl, secretValu
 import { startOperator } from '../../test/e2e/support/operator.js';
 import { rootTarget } from '../../test/e2e/support/sql.js';
 import { prepareDrillTable, type WorkloadResult } from '../../test/e2e/support/workload.js';
-import { allowDrillTable, appTarget, killMariadbd, reportErrors, sleep, startDrillWrites } from '../../test/e2e/proxy/proxy-drill.js';
+import { allowDrillTable, appTarget, killMariadbd, reportErrors, sleep, startDrillWrites, writerSwitches } from '../../test/e2e/proxy/proxy-drill.js';
 
 type ProxyType = 'haproxy' | 'proxysql';
 const NAME = 'fo';
@@ -81,9 +83,15 @@ async function bench(type: ProxyType): Promise<void> {
     const failover = await failoverGapSeconds(ns);
     console.log(`writer_failover_seconds_${type}: ${failover.seconds.toFixed(2)} s`);
     console.error(`failover (${type}): ${failover.acked.length} acknowledged, ${failover.unknown.length} without acknowledgement`);
+    const afterFailover = await writerSwitches(await rootTarget(ns, NAME, await writerOf(ns)), failover.acked);
+    console.log(`writer_switches_failover_${type}: ${afterFailover.switches} (${afterFailover.members.join(', ')})`);
     await until('the old writer back and the cluster Ready', async () => (await clusterStatus(ns, NAME)).readyReplicas === 3, 180_000);
     const rolling = await rollingFailures(ns);
-    if (rolling) console.log(`rolling_restart_failed_transactions_${type}: ${rolling.unknown.length}`);
+    if (rolling) {
+      console.log(`rolling_restart_failed_transactions_${type}: ${rolling.unknown.length}`);
+      const duringRoll = await writerSwitches(await rootTarget(ns, NAME, await writerOf(ns)), rolling.acked);
+      console.log(`writer_switches_rolling_${type}: ${duringRoll.switches} (${duringRoll.members.join(', ')})`);
+    }
     else console.error(`rolling restart (${type}): no rollout started; no figure`);
   } finally {
     await operator.stop();

@@ -96,7 +96,8 @@ export async function allowDrillTable(root: Target, appUser: string): Promise<vo
 
 /**
  * A connection per insert, like startWorkload (test/e2e/support), but it also counts the
- * errors by message, with the time of the first, so a figure can be explained.
+ * errors by message, with the time of the first, so a figure can be explained, and each row
+ * records the member that committed it (writerSwitches reads that back).
  */
 export function startDrillWrites(target: Target, maxMs: number) {
   const acked: number[] = [];
@@ -111,7 +112,7 @@ export function startDrillWrites(target: Target, maxMs: number) {
     for (let i = 1; !stopped && Date.now() < deadline; i++) {
       const seq = seqBase + i;
       try {
-        await query(target, `INSERT INTO ${DRILL_TABLE} (seq) VALUES (?)`, [seq], 4000);
+        await query(target, `INSERT INTO ${DRILL_TABLE} (seq, node) VALUES (?, @@wsrep_node_name)`, [seq], 4000);
         acked.push(seq);
         maxGapMs = Math.max(maxGapMs, Date.now() - lastAck);
         lastAck = Date.now();
@@ -136,4 +137,21 @@ export function startDrillWrites(target: Target, maxMs: number) {
 
 export function reportErrors(label: string, errors: Map<string, { count: number; first: string }>): void {
   for (const [message, { count, first }] of errors) console.error(`${label}: ${count} x "${message}" (first ${first})`);
+}
+
+/**
+ * How often consecutive acknowledged writes (one at a time, so sequence order is commit order)
+ * were committed by different members: 1 per writer change when writes were only ever on one
+ * member at a time; more means writes alternated between members.
+ */
+export async function writerSwitches(target: Target, acked: readonly number[]): Promise<{ switches: number; members: string[] }> {
+  if (acked.length === 0) return { switches: 0, members: [] };
+  const rows = (await query(target, `SELECT seq, node FROM ${DRILL_TABLE} WHERE seq BETWEEN ? AND ? ORDER BY seq`, [
+    Math.min(...acked),
+    Math.max(...acked),
+  ])) as Array<{ seq: number; node: string | null }>;
+  const wanted = new Set(acked);
+  const nodes = rows.filter((r) => wanted.has(Number(r.seq))).map((r) => r.node ?? '?');
+  const switches = nodes.filter((node, i) => i > 0 && node !== nodes[i - 1]).length;
+  return { switches, members: [...new Set(nodes)] };
 }

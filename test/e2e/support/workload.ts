@@ -21,7 +21,8 @@ export const DRILL_TABLE = 'drill.acked';
 
 export async function prepareDrillTable(target: Target): Promise<void> {
   await query(target, 'CREATE DATABASE IF NOT EXISTS drill');
-  await query(target, `CREATE TABLE IF NOT EXISTS ${DRILL_TABLE} (seq INT PRIMARY KEY, at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3))`);
+  // node: the member that committed the row, where a writer records it (proxy drills).
+  await query(target, `CREATE TABLE IF NOT EXISTS ${DRILL_TABLE} (seq INT PRIMARY KEY, at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3), node VARCHAR(64) NULL)`);
 }
 
 /**
