@@ -83,9 +83,9 @@ async function bench(type: ProxyType): Promise<void> {
     const failover = await failoverGapSeconds(ns);
     console.log(`writer_failover_seconds_${type}: ${failover.seconds.toFixed(2)} s`);
     console.error(`failover (${type}): ${failover.acked.length} acknowledged, ${failover.unknown.length} without acknowledgement`);
+    await until('the old writer back and the cluster Ready', async () => (await clusterStatus(ns, NAME)).readyReplicas === 3, 180_000);
     const afterFailover = await writerSwitches(await rootTarget(ns, NAME, await writerOf(ns)), failover.acked);
     console.log(`writer_switches_failover_${type}: ${afterFailover.switches} (${afterFailover.members.join(', ')})`);
-    await until('the old writer back and the cluster Ready', async () => (await clusterStatus(ns, NAME)).readyReplicas === 3, 180_000);
     const rolling = await rollingFailures(ns);
     if (rolling) {
       console.log(`rolling_restart_failed_transactions_${type}: ${rolling.unknown.length}`);

@@ -5,8 +5,9 @@
  * 2. runs HAProxy in master-worker mode (`-W -db`), master CLI on `<runtimeDir>/master.sock`;
  * 3. watches the config file (a ConfigMap volume the operator re-renders) and, when it
  *    changes and `haproxy -c` accepts it: saves `show servers state` to the state file (so
- *    health, drain states and last addresses survive), ends the sessions of a replaced writer,
- *    and reloads with SIGUSR2. The master starts new workers on the inherited listeners; old
+ *    health, drain states and last addresses survive), drains a replaced writer and ends the
+ *    sessions it still has after a short wait (so a transaction in flight commits), and reloads
+ *    with SIGUSR2. The master starts new workers on the inherited listeners; old
  *    workers finish their connections (bounded by `hard-stop-after`), so healthy connections
  *    are not dropped by a reload;
  * 4. reloads the same config when a member name that did not resolve at the last (re)load
@@ -34,6 +35,8 @@ export interface StartScriptOptions {
   haproxyBinary?: string;
   /** Seconds between looks at the config file. */
   pollSeconds?: number;
+  /** Longest wait for a replaced writer's sessions to end before they are ended (seconds). */
+  writerHandoverSeconds?: number;
 }
 
 export function renderHAProxyStartScript(options: StartScriptOptions): string {
@@ -41,6 +44,7 @@ export function renderHAProxyStartScript(options: StartScriptOptions): string {
   const haproxy = options.haproxyBinary ?? 'haproxy';
   const user = HAPROXY_ENV.monitorUser;
   const password = HAPROXY_ENV.monitorPassword;
+  const handoverTenths = Math.max(1, Math.round((options.writerHandoverSeconds ?? 2) * 10));
   return String.raw`#!/bin/bash
 set -uo pipefail
 cfg="$1"
@@ -62,6 +66,11 @@ admin() {
   command -v socat >/dev/null || return 1
   printf '%s\n' "$1" | timeout 5 socat -t 2 - "UNIX-CONNECT:${adminSocketPath(dir)}"
 }
+# Sessions the running worker holds on a server of the writer listener ("show stat" CSV:
+# proxy, server, qcur, qmax, scur); empty when the admin socket does not answer.
+writer_sessions() {
+  admin "show stat" | awk -F, -v s="$1" '$1 == "${WRITER_BACKEND}" && $2 == s { print $5; exit }'
+}
 # The writer listener's one non-backup server.
 active_writer() {
   awk '$1 == "listen" { section = $2 } section == "${WRITER_BACKEND}" && $1 == "server" && !/ backup( |$)/ { print $2; exit }' "$1"
@@ -81,6 +90,15 @@ reload() {
   admin "show servers state" >"${serverStatePath(dir)}.new" && mv "${serverStatePath(dir)}.new" "${serverStatePath(dir)}" ||
     rm -f "${serverStatePath(dir)}.new"
   if [ -n "$old_writer" ] && [ "$old_writer" != "$new_writer" ]; then
+    # A replaced writer that is still up (a planned move) takes no new sessions and gets a
+    # moment for those it serves, so a transaction in flight commits; what is left is ended, so
+    # no client keeps writing to a member that is no longer the writer.
+    admin "set server ${WRITER_BACKEND}/$old_writer state drain" >/dev/null
+    for _ in $(seq 1 ${handoverTenths}); do
+      left="$(writer_sessions "$old_writer")"
+      { [ -z "$left" ] || [ "$left" = 0 ]; } && break
+      sleep 0.1
+    done
     admin "shutdown sessions server ${WRITER_BACKEND}/$old_writer" >/dev/null
   fi
   cmp -s "$2" "${dir}/applied.cfg" || cp "$2" "${dir}/applied.cfg"
