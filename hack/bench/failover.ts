@@ -31,6 +31,9 @@ async function until<T>(what: string, check: () => Promise<T | false | undefined
   throw new Error(`timed out waiting for ${what}`);
 }
 
+const describeRuns = (runs: Array<{ node: string; writes: number; from: string }>): string =>
+  runs.map((r) => `${r.node} x${r.writes} from ${r.from}`).join(' → ');
+
 const writerOf = async (ns: string): Promise<string> => String((await clusterStatus(ns, NAME)).writer ?? '');
 
 async function failoverGapSeconds(ns: string): Promise<WorkloadResult & { seconds: number }> {
@@ -86,11 +89,13 @@ async function bench(type: ProxyType): Promise<void> {
     await until('the old writer back and the cluster Ready', async () => (await clusterStatus(ns, NAME)).readyReplicas === 3, 180_000);
     const afterFailover = await writerSwitches(await rootTarget(ns, NAME, await writerOf(ns)), failover.acked);
     console.log(`writer_switches_failover_${type}: ${afterFailover.switches} (${afterFailover.members.join(', ')})`);
+    console.error(`failover (${type}) writes by member: ${describeRuns(afterFailover.runs)}`);
     const rolling = await rollingFailures(ns);
     if (rolling) {
       console.log(`rolling_restart_failed_transactions_${type}: ${rolling.unknown.length}`);
       const duringRoll = await writerSwitches(await rootTarget(ns, NAME, await writerOf(ns)), rolling.acked);
       console.log(`writer_switches_rolling_${type}: ${duringRoll.switches} (${duringRoll.members.join(', ')})`);
+      console.error(`rolling restart (${type}) writes by member: ${describeRuns(duringRoll.runs)}`);
     }
     else console.error(`rolling restart (${type}): no rollout started; no figure`);
   } finally {
@@ -99,5 +104,8 @@ async function bench(type: ProxyType): Promise<void> {
   }
 }
 
-await bench('haproxy');
-if (spawnSync('bash', ['-c', 'command -v proxysql'], { stdio: 'ignore' }).status === 0) await bench('proxysql');
+// BENCH_PROXIES=proxysql (or haproxy) runs one type only.
+const wanted = (process.env.BENCH_PROXIES ?? 'haproxy,proxysql').split(',');
+if (wanted.includes('haproxy')) await bench('haproxy');
+const proxysqlHere = spawnSync('bash', ['-c', 'command -v proxysql'], { stdio: 'ignore' }).status === 0;
+if (wanted.includes('proxysql') && proxysqlHere) await bench('proxysql');

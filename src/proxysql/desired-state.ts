@@ -20,6 +20,8 @@ export interface ProxySQLDesiredInput {
   members: readonly ProxyMember[];
   /** The current writer's pod name (status.writer); null before one is known. */
   writer: string | null;
+  /** A member being drained for a restart (status.rollout.member): offline in every proxy. */
+  drained?: string;
   appUsers: readonly ProxySQLAppUser[];
   monitor: ProxySQLCredentials;
   tuning?: Partial<ProxySQLTuning>;
@@ -103,15 +105,30 @@ export function buildProxySQLDesiredState(input: ProxySQLDesiredInput): ProxySQL
         max_transactions_behind: str(input.maxTransactionsBehind ?? DEFAULT_MAX_TRANSACTIONS_BEHIND),
       },
     ],
-    // Every member goes into the writer hostgroup; the Galera monitor moves them from there.
-    servers: input.members.map((m) => ({
-      hostgroup_id: str(HOSTGROUP.writer),
-      hostname: m.host,
-      port: str(m.port ?? MEMBER_MYSQL_PORT),
-      status: 'ONLINE',
-      weight: str(weights.get(m.name) ?? 1),
-      max_connections: str(input.maxConnectionsPerMember ?? 1000),
-      comment: m.name,
-    })),
+    servers: input.members.flatMap((m) =>
+      hostgroupsOf(m.name, input).map((hostgroup) => ({
+        hostgroup_id: str(hostgroup),
+        hostname: m.host,
+        port: str(m.port ?? MEMBER_MYSQL_PORT),
+        status: 'ONLINE',
+        weight: str(weights.get(m.name) ?? 1),
+        max_connections: str(input.maxConnectionsPerMember ?? 1000),
+        comment: m.name,
+      })),
+    ),
   };
+}
+
+/**
+ * Where a member's rows go: the layout the Galera monitor converges to (max_writers=1,
+ * writer_is_also_reader=2), written out in full. LOAD MYSQL SERVERS TO RUNTIME puts the rows
+ * in effect exactly as given until the monitor's next pass, so with every member in the writer
+ * hostgroup (the usual recipe) each LOAD made every member a writer for up to a second
+ * (measured: writes alternated between three members for 0.8 s at a writer move). Before a
+ * writer is known, every member is a backup writer and the monitor promotes the heaviest.
+ */
+function hostgroupsOf(member: string, input: ProxySQLDesiredInput): number[] {
+  if (member === input.drained) return [HOSTGROUP.offline];
+  if (member === input.writer) return [HOSTGROUP.writer];
+  return [HOSTGROUP.backupWriter, HOSTGROUP.reader];
 }

@@ -5,8 +5,8 @@
  * (runtime_mysql_servers, …) are what is in effect. A module is loaded to runtime only when
  * its config had to change or its runtime differs from the desired state: every
  * `LOAD MYSQL SERVERS TO RUNTIME` briefly makes all members writers (facts.md), so nothing is
- * loaded when nothing changed. Values travel as `?` parameters, formatted client-side by
- * mysql2's `query` (the admin interface rejects prepared statements).
+ * loaded when nothing changed. Values travel as `?` parameters, filled in as SQLite literals
+ * by admin.ts (the admin interface rejects prepared statements).
  */
 import type { ProxySQLDesiredState } from './desired-state.js';
 import {

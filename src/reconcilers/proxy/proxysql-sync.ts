@@ -17,11 +17,12 @@ import { rootEndpoint } from '../phases/galera-observe.js';
 import type { Scope } from '../scope.js';
 import { isPodReady, proxyPods, type ProxyPodOutcome } from './pods.js';
 
-export function proxysqlDesiredState(scope: Scope): ProxySQLDesiredState {
+export function proxysqlDesiredState(scope: Scope, drained?: string): ProxySQLDesiredState {
   const c = scope.credentials;
   return buildProxySQLDesiredState({
     members: clusterMembers(scope.ref.name, scope.ref.namespace, scope.spec.replicas),
     writer: scope.status.writer ?? null,
+    ...(drained ? { drained } : {}),
     appUsers: [
       {
         username: c[CREDENTIAL_KEYS.appUsername] ?? scope.spec.app.username,
@@ -66,6 +67,6 @@ async function syncPod(scope: Scope, pod: V1Pod, desired: ProxySQLDesiredState, 
 }
 
 export async function syncProxySQLPods(scope: Scope, drained: string | undefined): Promise<ProxyPodOutcome[]> {
-  const desired = proxysqlDesiredState(scope);
+  const desired = proxysqlDesiredState(scope, drained);
   return Promise.all(proxyPods(scope).map((pod) => syncPod(scope, pod, desired, drained)));
 }

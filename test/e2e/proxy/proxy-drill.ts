@@ -142,16 +142,25 @@ export function reportErrors(label: string, errors: Map<string, { count: number;
 /**
  * How often consecutive acknowledged writes (one at a time, so sequence order is commit order)
  * were committed by different members: 1 per writer change when writes were only ever on one
- * member at a time; more means writes alternated between members.
+ * member at a time; more means writes alternated between members. `runs` lists each stretch
+ * of writes on one member with the time of its first commit, to explain a figure.
  */
-export async function writerSwitches(target: Target, acked: readonly number[]): Promise<{ switches: number; members: string[] }> {
-  if (acked.length === 0) return { switches: 0, members: [] };
-  const rows = (await query(target, `SELECT seq, node FROM ${DRILL_TABLE} WHERE seq BETWEEN ? AND ? ORDER BY seq`, [
+export async function writerSwitches(
+  target: Target,
+  acked: readonly number[],
+): Promise<{ switches: number; members: string[]; runs: Array<{ node: string; writes: number; from: string }> }> {
+  if (acked.length === 0) return { switches: 0, members: [], runs: [] };
+  const rows = (await query(target, `SELECT seq, node, DATE_FORMAT(at, '%H:%i:%s.%f') AS at FROM ${DRILL_TABLE} WHERE seq BETWEEN ? AND ? ORDER BY seq`, [
     Math.min(...acked),
     Math.max(...acked),
-  ])) as Array<{ seq: number; node: string | null }>;
+  ])) as Array<{ seq: number; node: string | null; at: string }>;
   const wanted = new Set(acked);
-  const nodes = rows.filter((r) => wanted.has(Number(r.seq))).map((r) => r.node ?? '?');
-  const switches = nodes.filter((node, i) => i > 0 && node !== nodes[i - 1]).length;
-  return { switches, members: [...new Set(nodes)] };
+  const runs: Array<{ node: string; writes: number; from: string }> = [];
+  for (const row of rows.filter((r) => wanted.has(Number(r.seq)))) {
+    const node = row.node ?? '?';
+    const last = runs.at(-1);
+    if (last?.node === node) last.writes++;
+    else runs.push({ node, writes: 1, from: row.at });
+  }
+  return { switches: Math.max(0, runs.length - 1), members: [...new Set(runs.map((r) => r.node))], runs };
 }

@@ -38,14 +38,27 @@ describe('ProxySQL desired state', () => {
   it('lists every member by stable DNS name on 3306, the writer with the single highest weight', () => {
     const servers = desired({ writer: 'shop-1' }).servers;
     assert.deepEqual(
-      servers.map((s) => s.hostname),
+      [...new Set(servers.map((s) => s.hostname))],
       [0, 1, 2].map((i) => `shop-${i}.shop-headless.prod.svc.cluster.local`),
     );
-    assert.ok(servers.every((s) => s.port === '3306' && s.hostgroup_id === String(HOSTGROUP.writer)));
+    assert.ok(servers.every((s) => s.port === '3306'));
     const weights = servers.map((s) => Number(s.weight));
     assert.equal(Math.max(...weights), WRITER_WEIGHT);
     assert.equal(servers.find((s) => Number(s.weight) === WRITER_WEIGHT)!.comment, 'shop-1');
-    assert.equal(new Set(weights).size, weights.length, 'distinct weights: the successor is deterministic');
+    const perMember = new Map(servers.map((s) => [s.comment, s.weight]));
+    assert.equal(new Set(perMember.values()).size, 3, 'distinct weights: the successor is deterministic');
+  });
+
+  it('writes out the converged layout, so a LOAD never makes a second writer', () => {
+    const layout = (over: Partial<ProxySQLDesiredInput>) => {
+      const groups = new Map<string, string[]>();
+      for (const s of desired(over).servers) groups.set(s.comment!, [...(groups.get(s.comment!) ?? []), s.hostgroup_id!]);
+      return Object.fromEntries(groups);
+    };
+    const [W, B, R, O] = [HOSTGROUP.writer, HOSTGROUP.backupWriter, HOSTGROUP.reader, HOSTGROUP.offline].map(String);
+    assert.deepEqual(layout({ writer: 'shop-1' }), { 'shop-0': [B, R], 'shop-1': [W], 'shop-2': [B, R] }, 'one writer; the others back it up and read');
+    assert.deepEqual(layout({ writer: 'shop-1', drained: 'shop-2' }), { 'shop-0': [B, R], 'shop-1': [W], 'shop-2': [O] }, 'a drained member is offline');
+    assert.deepEqual(layout({ writer: null }), { 'shop-0': [B, R], 'shop-1': [B, R], 'shop-2': [B, R] }, 'no writer yet: the monitor promotes one');
   });
 
   it('sets the measured-safe variables', () => {
@@ -62,13 +75,15 @@ describe('planProxySQLChanges', () => {
     assert.deepEqual(planProxySQLChanges(state, observedAfterLoad(state)).statements, []);
   });
 
-  it('turns a writer change into weight updates and exactly one LOAD MYSQL SERVERS', () => {
+  it('turns a writer change into server row changes and exactly one LOAD MYSQL SERVERS', () => {
     const plan = planProxySQLChanges(desired({ writer: 'shop-1' }), observedAfterLoad(desired({ writer: 'shop-0' })));
     const writes = plan.statements.filter((s) => !/^(LOAD|SAVE) /.test(s.sql));
     assert.ok(writes.length > 0);
-    for (const w of writes) assert.match(w.sql, /^UPDATE mysql_servers SET weight=\? WHERE hostgroup_id=\? AND hostname=\? AND port=\?$/);
-    const raised = writes.find((w) => w.params[0] === String(WRITER_WEIGHT))!;
-    assert.equal(raised.params[2], 'shop-1.shop-headless.prod.svc.cluster.local');
+    for (const w of writes) assert.match(w.sql, /^(UPDATE|DELETE FROM|INSERT INTO) mysql_servers\b/);
+    const promoted = writes.find((w) => w.sql.startsWith('INSERT') && w.params[0] === String(HOSTGROUP.writer))!;
+    assert.deepEqual([promoted.params[1], promoted.params[4]], ['shop-1.shop-headless.prod.svc.cluster.local', String(WRITER_WEIGHT)]);
+    const demoted = writes.find((w) => w.sql.startsWith('DELETE') && w.params[0] === String(HOSTGROUP.writer))!;
+    assert.equal(demoted.params[1], 'shop-0.shop-headless.prod.svc.cluster.local');
     assert.deepEqual(loads(plan.statements).map((s) => s.sql), ['LOAD MYSQL SERVERS TO RUNTIME']);
     assert.equal(plan.statements.at(-1)!.sql, 'SAVE MYSQL SERVERS TO DISK');
   });
@@ -88,7 +103,7 @@ describe('planProxySQLChanges', () => {
       'LOAD MYSQL QUERY RULES TO RUNTIME',
       'LOAD MYSQL SERVERS TO RUNTIME',
     ]);
-    assert.equal(plan.statements.filter((s) => s.sql.startsWith('INSERT INTO mysql_servers')).length, 3);
+    assert.equal(plan.statements.filter((s) => s.sql.startsWith('INSERT INTO mysql_servers')).length, desired().servers.length);
     assert.equal(
       plan.statements.filter((s) => s.sql === 'UPDATE global_variables SET variable_value=? WHERE variable_name=?').length,
       desired().variables.length,
@@ -102,9 +117,9 @@ describe('planProxySQLChanges', () => {
       observedAfterLoad(desired({ members: clusterMembers('shop', 'prod', 3) })),
     );
     const deletes = plan.statements.filter((s) => s.sql.startsWith('DELETE'));
-    assert.equal(deletes.length, 1);
-    assert.equal(deletes[0]!.sql, 'DELETE FROM mysql_servers WHERE hostgroup_id=? AND hostname=? AND port=?');
-    assert.deepEqual(deletes[0]!.params, ['10', 'shop-2.shop-headless.prod.svc.cluster.local', '3306']);
+    assert.ok(deletes.every((d) => d.sql === 'DELETE FROM mysql_servers WHERE hostgroup_id=? AND hostname=? AND port=?'));
+    assert.deepEqual(new Set(deletes.map((d) => d.params[1])), new Set(['shop-2.shop-headless.prod.svc.cluster.local']), 'only the removed member');
+    assert.equal(deletes.length, desired({ members: clusterMembers('shop', 'prod', 3) }).servers.filter((r) => r.comment === 'shop-2').length);
     assert.equal(loads(plan.statements).length, 1);
   });
 
