@@ -16,7 +16,7 @@ import { applyYaml, clusterStatus, clusterYaml, conditionOf, getJson, kubectl, s
 import { startOperator, type OperatorProcess } from '../support/operator.js';
 import { query, rootTarget } from '../support/sql.js';
 import { missingAcked, prepareDrillTable, startWorkload } from '../support/workload.js';
-import { allowDrillTable, appTarget, killMariadbd, landings, mainPid, reportErrors, sleep, startDrillWrites, writeLandings } from './proxy-drill.js';
+import { allowDrillTable, appTarget, killMariadbd, landings, mainPid, reportErrors, sleep, startDrillWrites, writeLandings, writerSwitches } from './proxy-drill.js';
 
 export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: string, skipReason?: string): void {
   const skip = skipReason ?? clusterMissing();
@@ -150,7 +150,10 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     assert.ok(result.acked.length > 50, 'writes went on during the roll');
     assert.deepEqual(result.unknown, [], 'no transaction failed');
     assert.notEqual(await writerOf(), writerBefore, `the writer was moved off before its restart and kept; writers seen: ${writers.join(' → ')}`);
-    assert.deepEqual(await missingAcked(await rootTarget(ns, NAME, await writerOf()), result.acked), []);
+    const root = await rootTarget(ns, NAME, await writerOf());
+    assert.deepEqual(await missingAcked(root, result.acked), []);
+    const { switches, runs } = await writerSwitches(root, result.acked);
+    assert.equal(switches, 1, `writes moved once, never alternating between members: ${runs.map((r) => `${r.node} x${r.writes}`).join(' → ')}`);
   });
 
   test('a proxy pod that does not answer makes ProxyReady False with the reason, and it recovers', { skip, timeout: 120_000 }, async () => {
