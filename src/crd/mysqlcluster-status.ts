@@ -57,11 +57,11 @@ const bootstrap = z.object({
 
 const rollout = z.object({
   revision: z.string().describe('The member configuration (pod template) revision being rolled out.'),
-  member: z.string().optional().describe('The member being restarted now, if any: the proxies treat it as drained.'),
+  member: z.string().optional().describe('The member being restarted now, if any: the proxies treat it as drained until its new pod is up.'),
   phase: z
     .string()
     .optional()
-    .describe('Where the restart of that member is: Draining, Restarting, WaitingSynced, or Blocked (it does not come back; see the RollingUpdate condition).'),
+    .describe('Where the restart of that member is: Draining, Restarting, WaitingSynced, Returning (Synced; the proxies are taking it back), or Blocked (it does not come back; see the RollingUpdate condition).'),
   message: z.string().optional().describe('Why the rollout is where it is.'),
   since: timestamp().optional().describe('When the current member\'s step began.'),
   updated: int32().min(0).optional().describe('Members already running the new revision.'),

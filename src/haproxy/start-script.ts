@@ -71,6 +71,11 @@ admin() {
 writer_sessions() {
   admin "show stat" | awk -F, -v s="$1" '$1 == "${WRITER_BACKEND}" && $2 == s { print $5; exit }'
 }
+# Servers of the writer listener the running worker would give a new session (up, and neither
+# drained nor in maintenance), from a saved "show servers state".
+usable_writers() {
+  awk -v be="${WRITER_BACKEND}" '$2 == be && $6 == 2 && $7 == 0 { print $4 }' "$1" 2>/dev/null
+}
 # The writer listener's one non-backup server.
 active_writer() {
   awk '$1 == "listen" { section = $2 } section == "${WRITER_BACKEND}" && $1 == "server" && !/ backup( |$)/ { print $2; exit }' "$1"
@@ -92,7 +97,17 @@ reload() {
   if [ -n "$old_writer" ] && [ "$old_writer" != "$new_writer" ]; then
     # A replaced writer that is still up (a planned move) takes no new sessions and gets a
     # moment for those it serves, so a transaction in flight commits; what is left is ended, so
-    # no client keeps writing to a member that is no longer the writer.
+    # no client keeps writing to a member that is no longer the writer. Meanwhile new sessions
+    # go to the first usable backup: when the new writer is usable, the other backups are
+    # drained too, so that is the new writer and no third member takes writes. (These drains
+    # live only in the running worker: the reload restores the state saved above.)
+    usable="$(usable_writers "${serverStatePath(dir)}")"
+    if printf '%s\n' "$usable" | grep -qxF -- "$new_writer"; then
+      for server in $usable; do
+        [ "$server" = "$new_writer" ] || [ "$server" = "$old_writer" ] ||
+          admin "set server ${WRITER_BACKEND}/$server state drain" >/dev/null
+      done
+    fi
     admin "set server ${WRITER_BACKEND}/$old_writer state drain" >/dev/null
     for _ in $(seq 1 ${handoverTenths}); do
       left="$(writer_sessions "$old_writer")"

@@ -8,7 +8,7 @@ export { decideQuorumRecovery, type QuorumDecision, type QuorumInput } from './q
 export { summarizeCluster, type ClusterState, type ClusterSummary } from './clusterState.js';
 export { decideLifecycle, type LifecycleInput } from './lifecycle.js';
 export {
-  nextRollingStep, rollOrder, wholeSeconds,
+  drainedForRollout, nextRollingStep, rollOrder, wholeSeconds, PROXY_RETURN_BOUND_MS,
   type MemberFailure, type RolloutPhase, type RolloutRecord, type RollingInput, type RollingMember, type RollingStep,
 } from './rolling.js';
 export { clusterAddressSize, nextScalingStep, type ScalingInput, type ScalingMember, type ScalingStep } from './scaling.js';

@@ -2,7 +2,9 @@
  * Rolling changes (image, my.cnf, resources): the StatefulSet uses OnDelete, so a member keeps
  * its old pod template until the operator deletes its pod. One member at a time: the
  * non-writers from the highest ordinal down, the writer last; each drained from the proxy,
- * deleted, and waited for until it is back on the new revision, Synced and Ready.
+ * deleted, waited for until it is back on the new revision, Synced and Ready, and then until
+ * every proxy routes to it again (bounded): the next drain, above all the writer's, must find
+ * every other member in service, or a proxy would send the moved writes to a third member.
  *
  * The progress lives in status.rollout (the `record`), so an operator restarted at any step
  * resumes it. A member that does not come back (its container keeps failing, or it is not
@@ -13,7 +15,10 @@
 import { ConditionReason } from './reasons.js';
 import { byOrdinal, podNames } from './observations.js';
 
-export type RolloutPhase = 'Draining' | 'Restarting' | 'WaitingSynced' | 'Blocked';
+export type RolloutPhase = 'Draining' | 'Restarting' | 'WaitingSynced' | 'Returning' | 'Blocked';
+
+/** How long a Synced member may wait for the proxies to route to it before the roll moves on. */
+export const PROXY_RETURN_BOUND_MS = 30_000;
 
 /** status.rollout: what the roll is doing now. */
 export interface RolloutRecord {
@@ -50,6 +55,12 @@ export interface RollingMember {
   failure: MemberFailure | null;
 }
 
+/** The member the proxies keep drained for the roll: until it is re-created and on its way back. */
+export function drainedForRollout(record: { member?: string; phase?: string } | undefined): string | undefined {
+  if (!record?.member) return undefined;
+  return record.phase === 'WaitingSynced' || record.phase === 'Returning' ? undefined : record.member;
+}
+
 export interface RollingInput {
   /** The StatefulSet's update revision. */
   desiredRevision: string;
@@ -60,6 +71,8 @@ export interface RollingInput {
   record?: RolloutRecord;
   /** The member named in `record.member` is drained from every proxy. */
   drained: boolean;
+  /** Every proxy routes to the member named in `record.member` again (true without a proxy). */
+  returned?: boolean;
   /** Why no member may be restarted now (a recovery, a scale-down), or null. */
   hold: string | null;
   now: Date;
@@ -164,6 +177,12 @@ class Roll {
       }
       case 'WaitingSynced':
         return this.waitSynced(m, record.since ?? wholeSeconds(input.now));
+      case 'Returning': {
+        if (!(onDesired && serving(m))) return this.waitSynced(m, wholeSeconds(input.now));
+        const since = record.since ?? wholeSeconds(input.now);
+        if (input.returned !== false || input.now.getTime() - Date.parse(since) >= PROXY_RETURN_BOUND_MS) return null;
+        return this.returning(m, since);
+      }
       case 'Blocked': {
         if (onDesired && serving(m)) return null;
         if (onDesired || !hasPod(m)) return this.stillBlocked(record, m);
@@ -185,8 +204,15 @@ class Roll {
     }
   }
 
+  private returning(m: RollingMember, since: string): RollingStep {
+    return this.rolling(this.record({ member: m.pod, phase: 'Returning', since }), `${m.pod} is Synced; waiting for every proxy to route to it again`);
+  }
+
   private waitSynced(m: RollingMember, since: string): RollingStep | null {
-    if (m.revision === this.rev && !m.terminating && serving(m)) return null;
+    if (m.revision === this.rev && !m.terminating && serving(m)) {
+      const known = this.input.record?.member === m.pod;
+      return known && this.input.returned === false ? this.returning(m, wholeSeconds(this.input.now)) : null;
+    }
     if (hasPod(m) && m.revision !== this.rev) {
       // The desired revision changed while it restarted: it will be rolled again when its turn comes.
       return serving(m) ? null : this.restart(m, `again: its revision ${m.revision} is no longer wanted`);

@@ -1,9 +1,13 @@
 /**
  * The contract between rolling changes and the proxy: a member named in status.rollout is
- * drained by the proxy phase; the rollout restarts it only once this says the drain is done.
+ * drained by the proxy phase; the rollout restarts it only once this says the drain is done,
+ * and moves on to the next member only once memberReturned says every proxy has it back.
  */
 import { drainStartedAt, drainTimedOut } from '../proxy/drain-deadline.js';
+import { haproxyRoutesTo } from '../proxy/haproxy-sync.js';
+import { proxyPods } from '../proxy/pods.js';
 import { programProxies } from '../proxy/programming.js';
+import { proxysqlRoutesTo } from '../proxy/proxysql-sync.js';
 import type { Scope } from '../scope.js';
 
 /**
@@ -23,4 +27,15 @@ export async function memberDrained(scope: Scope, member: string): Promise<boole
     return true;
   }
   return false;
+}
+
+/**
+ * True when every proxy pod routes new sessions to `member` again (always without a proxy).
+ * Read-only: the proxy phase does the programming.
+ */
+export async function memberReturned(scope: Scope, member: string): Promise<boolean> {
+  if (scope.spec.proxy.type === 'none') return true;
+  const routesTo = scope.spec.proxy.type === 'haproxy' ? haproxyRoutesTo : proxysqlRoutesTo;
+  const answers = await Promise.all(proxyPods(scope).map((pod) => routesTo(scope, pod, member)));
+  return answers.every(Boolean);
 }

@@ -1,9 +1,10 @@
 /**
  * The proxy in front of the members. Type haproxy/proxysql: the writer is chosen (sticky, a
  * drained member is not eligible), the proxy objects are applied, and every proxy pod is
- * brought to that writer and the drain of status.rollout.member; ProxyReady says whether all
+ * brought to that writer and the drain of the member a roll restarts; ProxyReady says whether all
  * of them are. Type none: proxy objects this cluster owns are removed (a type change).
  */
+import { drainedForRollout } from '../../galera/decisions/index.js';
 import { removeCondition } from '../../runtime/index.js';
 import { applyProxyObjects, removeProxyObjects } from '../proxy/objects.js';
 import { programProxies } from '../proxy/programming.js';
@@ -26,7 +27,7 @@ export const proxyPhase: Phase = {
       if (removed.length > 0) scope.event('Normal', 'ProxyRemoved', `proxy type none: removed ${removed.join(', ')}`);
       return 'continue';
     }
-    const drained = scope.status.rollout?.member;
+    const drained = drainedForRollout(scope.status.rollout);
     decideWriter(scope, drained);
     await applyProxyObjects(scope);
     const outcomes = await programProxies(scope, drained);

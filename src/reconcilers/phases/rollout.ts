@@ -3,7 +3,8 @@
  * revision are restarted one at a time, writer last (the decision is nextRollingStep). The
  * step is recorded in status.rollout BEFORE acting, so a restarted operator resumes it; the
  * proxy phase drains the member named there, and its pod is deleted only once memberDrained
- * says so. A member that does not come back blocks the roll (RollingUpdate=False,
+ * says so; once back and Synced it must be routed to by every proxy (memberReturned, bounded)
+ * before the next member is drained. A member that does not come back blocks the roll (RollingUpdate=False,
  * RolloutBlocked, naming the member and the error) and nobody else is restarted.
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
@@ -21,13 +22,13 @@ import { isConflict, isNotFound, Resources } from '../../runtime/index.js';
 import { comebackBoundMs, desiredRevision, rollingMember, viewOf } from '../rollout/members.js';
 import type { Phase, Scope } from '../scope.js';
 import { memberPods } from './galera-observe.js';
-import { memberDrained } from './proxy-drain.js';
+import { memberDrained, memberReturned } from './proxy-drain.js';
 
 /** How soon to look again while a roll is under way. */
 const ROLLING_REQUEUE_MS = 2000;
 /** A blocked roll changes only when the spec (an event) or the member's state does. */
 const BLOCKED_REQUEUE_MS = 10_000;
-const PHASES: readonly RolloutPhase[] = ['Draining', 'Restarting', 'WaitingSynced', 'Blocked'];
+const PHASES: readonly RolloutPhase[] = ['Draining', 'Restarting', 'WaitingSynced', 'Returning', 'Blocked'];
 
 export function statefulSetOf(scope: Scope): V1StatefulSet | undefined {
   return scope.manager.informer<V1StatefulSet>(Resources.StatefulSet).get(scope.ref.namespace, scope.ref.name);
@@ -79,6 +80,14 @@ function writerOf(scope: Scope, members: RollingMember[]): string | undefined {
   return chooseWriter(members.map((m) => ({ pod: m.pod, ordinal: m.ordinal, ready: m.ready, synced: m.synced }))).writer ?? undefined;
 }
 
+/** Asked only of a restarted member that serves again (WaitingSynced or Returning). */
+async function returnedToProxies(scope: Scope, record: RolloutRecord | undefined, members: RollingMember[]): Promise<boolean | undefined> {
+  if (!record?.member || (record.phase !== 'WaitingSynced' && record.phase !== 'Returning')) return undefined;
+  const m = members.find((x) => x.pod === record.member);
+  if (!m?.ready || !m.synced) return undefined;
+  return memberReturned(scope, record.member);
+}
+
 async function deletePod(scope: Scope, pod: V1Pod): Promise<void> {
   const path = `/api/v1/namespaces/${scope.ref.namespace}/pods/${pod.metadata!.name!}`;
   try {
@@ -127,6 +136,7 @@ export const rolloutPhase: Phase = {
       record: before,
       // Asked only while draining: the answer matters for nothing else.
       drained: before?.member && (before.phase ?? 'Draining') === 'Draining' ? await memberDrained(scope, before.member) : false,
+      returned: await returnedToProxies(scope, before, members),
       hold: rolloutHold(scope, sts),
       now: new Date(),
       comebackBoundMs: comebackBoundMs(scope.spec.storage.size),

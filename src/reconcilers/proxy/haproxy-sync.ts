@@ -6,6 +6,10 @@ import type { Scope } from '../scope.js';
 import { planHAProxyPod, type HAProxyDesired } from './haproxy-plan.js';
 import { isPodReady, proxyPods, type ProxyPodOutcome } from './pods.js';
 
+function endpointOf(scope: Scope, host: string): ProxyAgentEndpoint {
+  return { host, token: scope.credentials[CREDENTIAL_KEYS.agentToken] ?? '' };
+}
+
 async function syncPod(scope: Scope, pod: V1Pod, desired: HAProxyDesired): Promise<ProxyPodOutcome> {
   const name = pod.metadata!.name!;
   const ready = isPodReady(pod);
@@ -14,7 +18,7 @@ async function syncPod(scope: Scope, pod: V1Pod, desired: HAProxyDesired): Promi
   if (!host || pod.status?.phase !== 'Running') {
     return { ...base, failure: { reason: 'ProxyUnreachable', message: `${name} is not running yet` } };
   }
-  const endpoint: ProxyAgentEndpoint = { host, token: scope.credentials[CREDENTIAL_KEYS.agentToken] ?? '' };
+  const endpoint = endpointOf(scope, host);
   let answer = await getProxyState(endpoint);
   if (answer.ok && planHAProxyPod(answer.state, desired).setDrained) {
     answer = await setDrained(endpoint, desired.drained);
@@ -34,6 +38,16 @@ async function syncPod(scope: Scope, pod: V1Pod, desired: HAProxyDesired): Promi
     return { ...outcome, failure: { reason: 'ProxyConfigPending', message: `${name} has not loaded the current configuration yet${why}` } };
   }
   return outcome;
+}
+
+/** Whether this HAProxy pod sends new sessions to `member` again: up and not drained on every listener. */
+export async function haproxyRoutesTo(scope: Scope, pod: V1Pod, member: string): Promise<boolean> {
+  const host = pod.status?.podIP;
+  if (!host || pod.status?.phase !== 'Running') return false;
+  const answer = await getProxyState(endpointOf(scope, host));
+  if (!answer.ok) return false;
+  const rows = answer.state.servers.filter((s) => s.server === member);
+  return rows.length > 0 && rows.every((s) => s.up && !s.draining);
 }
 
 export async function syncHAProxy(scope: Scope, desired: HAProxyDesired): Promise<ProxyPodOutcome[]> {

@@ -43,6 +43,14 @@ export async function desyncMember(scope: Scope, member: string): Promise<string
   return result.ok ? null : `${member}: ${result.error.message}`;
 }
 
+function adminTarget(scope: Scope, host: string): ProxySQLAdminTarget {
+  return { host, password: scope.credentials[CREDENTIAL_KEYS.proxyOperatorPassword] ?? '' };
+}
+
+function memberHost(scope: Scope, member: string): string {
+  return memberDnsName(scope.ref.name, scope.ref.namespace, Number(member.slice(member.lastIndexOf('-') + 1)));
+}
+
 async function syncPod(scope: Scope, pod: V1Pod, desired: ProxySQLDesiredState, drained: string | undefined): Promise<ProxyPodOutcome> {
   const name = pod.metadata!.name!;
   const base = { pod: name, ready: isPodReady(pod), programmed: false, memberDrained: drained === undefined };
@@ -50,7 +58,7 @@ async function syncPod(scope: Scope, pod: V1Pod, desired: ProxySQLDesiredState, 
   if (!host || pod.status?.phase !== 'Running') {
     return { ...base, failure: { reason: 'ProxyUnreachable', message: `${name} is not running yet` } };
   }
-  const target: ProxySQLAdminTarget = { host, password: scope.credentials[CREDENTIAL_KEYS.proxyOperatorPassword] ?? '' };
+  const target = adminTarget(scope, host);
   const result = await syncProxySQL(target, desired);
   if (!result.ok) {
     const reason = result.stage === 'connect' ? 'ProxyUnreachable' : 'ProxyProgrammingFailed';
@@ -60,10 +68,17 @@ async function syncPod(scope: Scope, pod: V1Pod, desired: ProxySQLDesiredState, 
     scope.log.info({ pod: name, loaded: result.loadedModules, statements: result.applied.length, writer: scope.status.writer }, 'programmed ProxySQL');
   }
   if (drained === undefined) return { ...base, programmed: true };
-  const index = Number(drained.slice(drained.lastIndexOf('-') + 1));
-  const status = await readProxySQLDrainStatus(target, memberDnsName(scope.ref.name, scope.ref.namespace, index));
+  const status = await readProxySQLDrainStatus(target, memberHost(scope, drained));
   if (!status.ok) return { ...base, programmed: true, failure: { reason: 'ProxyUnreachable', message: `${name}: ${status.message}` } };
   return { ...base, programmed: true, memberDrained: status.outOfRouting && status.connectionsInUse === 0 };
+}
+
+/** Whether this ProxySQL routes to `member` again: ONLINE in the writer or the reader hostgroup. */
+export async function proxysqlRoutesTo(scope: Scope, pod: V1Pod, member: string): Promise<boolean> {
+  const host = pod.status?.podIP;
+  if (!host || pod.status?.phase !== 'Running') return false;
+  const status = await readProxySQLDrainStatus(adminTarget(scope, host), memberHost(scope, member));
+  return status.ok && !status.outOfRouting;
 }
 
 export async function syncProxySQLPods(scope: Scope, drained: string | undefined): Promise<ProxyPodOutcome[]> {

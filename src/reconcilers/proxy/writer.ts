@@ -1,9 +1,9 @@
 /**
  * The proxies' writer, decided once per reconcile from what the galera phase observed and
  * recorded in status.writer (the WRITER column). A member being drained for a restart
- * (status.rollout.member) is not eligible, so the role moves before it stops.
+ * (drainedForRollout) is not eligible, so the role moves before it stops.
  */
-import { chooseWriter, type WriterCandidate, type WriterChoice } from '../../galera/decisions/index.js';
+import { chooseWriter, drainedForRollout, type WriterCandidate, type WriterChoice } from '../../galera/decisions/index.js';
 import type { ObservedMember } from '../phases/galera-observe.js';
 import type { Scope } from '../scope.js';
 
@@ -49,7 +49,7 @@ function withinGrace(uid: string, writer: string | null, now: number): boolean {
 }
 
 /** Chooses the writer, records it in status.writer, and tells people when it moved. */
-export function decideWriter(scope: Scope, drained = scope.status.rollout?.member): WriterChoice {
+export function decideWriter(scope: Scope, drained = drainedForRollout(scope.status.rollout)): WriterChoice {
   const uid = scope.cluster.metadata.uid ?? `${scope.ref.namespace}/${scope.ref.name}`;
   const previous = lastChosen.has(uid) ? lastChosen.get(uid)! : (scope.status.writer ?? null);
   if (scope.members.length === 0) {

@@ -104,6 +104,7 @@ export function startDrillWrites(target: Target, maxMs: number) {
   const unknown: number[] = [];
   const errors = new Map<string, { count: number; first: string }>();
   let maxGapMs = 0;
+  let maxGapEnd = '';
   let lastAck = Date.now();
   let stopped = false;
   const deadline = Date.now() + maxMs;
@@ -114,7 +115,10 @@ export function startDrillWrites(target: Target, maxMs: number) {
       try {
         await query(target, `INSERT INTO ${DRILL_TABLE} (seq, node) VALUES (?, @@wsrep_node_name)`, [seq], 4000);
         acked.push(seq);
-        maxGapMs = Math.max(maxGapMs, Date.now() - lastAck);
+        if (Date.now() - lastAck > maxGapMs) {
+          maxGapMs = Date.now() - lastAck;
+          maxGapEnd = new Date().toISOString();
+        }
         lastAck = Date.now();
       } catch (err) {
         unknown.push(seq);
@@ -127,10 +131,11 @@ export function startDrillWrites(target: Target, maxMs: number) {
     }
   })();
   return {
-    async stop(): Promise<WorkloadResult & { errors: typeof errors }> {
+    /** maxGapEnd: when the largest gap ended (to match it with the operator's log). */
+    async stop(): Promise<WorkloadResult & { errors: typeof errors; maxGapEnd: string }> {
       stopped = true;
       await loop;
-      return { acked, unknown, maxGapMs, errors };
+      return { acked, unknown, maxGapMs, maxGapEnd, errors };
     },
   };
 }

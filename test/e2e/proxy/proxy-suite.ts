@@ -146,7 +146,7 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     await sleep(2000);
     const result = await writes.stop();
     reportErrors('rolling restart', result.errors);
-    console.log(`rolling restart: ${result.acked.length} acked, ${result.unknown.length} failed, largest gap ${result.maxGapMs} ms; writer ${writerBefore} -> ${await writerOf()}`);
+    console.log(`rolling restart: ${result.acked.length} acked, ${result.unknown.length} failed, largest gap ${result.maxGapMs} ms (ended ${result.maxGapEnd}); writer ${writerBefore} -> ${await writerOf()}`);
     assert.ok(result.acked.length > 50, 'writes went on during the roll');
     assert.deepEqual(result.unknown, [], 'no transaction failed');
     assert.notEqual(await writerOf(), writerBefore, `the writer was moved off before its restart and kept; writers seen: ${writers.join(' → ')}`);

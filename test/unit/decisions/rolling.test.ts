@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextRollingStep, type RollingInput, type RollingMember, type RollingStep, type RolloutRecord } from '../../../src/galera/decisions/rolling.js';
+import { drainedForRollout, nextRollingStep, PROXY_RETURN_BOUND_MS, type RollingInput, type RollingMember, type RollingStep, type RolloutRecord } from '../../../src/galera/decisions/rolling.js';
 import { ConditionReason } from '../../../src/galera/decisions/reasons.js';
 
 const OLD = 'rev-1';
@@ -165,4 +165,42 @@ test('without a record (lost, or a stale view of the status) the member in fligh
   assert.equal(overdue.state, 'blocked', 'the bound counts from the pod creation');
   const terminating = nextRollingStep(input([member(0), member(1), member(2, { terminating: true, ready: false })]));
   assert.deepEqual([terminating.action, terminating.record?.member, terminating.record?.phase], ['none', 'db-2', 'Restarting']);
+});
+
+test('a Synced member waits in Returning until every proxy routes to it again; only then is the next one drained', () => {
+  const back = member(2, { revision: NEW });
+  const waiting: RolloutRecord = { revision: NEW, member: 'db-2', phase: 'WaitingSynced', since: '2026-11-27T10:00:01Z' };
+  const notYet = nextRollingStep(input([member(0), member(1), back], { record: waiting, returned: false, now: new Date(T0 + 20_000) }));
+  assert.deepEqual([notYet.action, notYet.record?.member, notYet.record?.phase, notYet.record?.since], ['none', 'db-2', 'Returning', '2026-11-27T10:00:20Z']);
+  assert.match(notYet.message, /db-2 is Synced; waiting for every proxy to route to it again/);
+  const still = nextRollingStep(input([member(0), member(1), back], { record: notYet.record, returned: false, now: new Date(T0 + 40_000) }));
+  assert.deepEqual([still.action, still.record?.phase, still.record?.since], ['none', 'Returning', '2026-11-27T10:00:20Z']);
+  const routed = nextRollingStep(input([member(0), member(1), back], { record: notYet.record, returned: true, now: new Date(T0 + 42_000) }));
+  assert.deepEqual([routed.action, routed.pod, routed.record?.phase], ['drain', 'db-1', 'Draining']);
+});
+
+test('the wait for the proxies is bounded: after it the roll moves on', () => {
+  const record: RolloutRecord = { revision: NEW, member: 'db-2', phase: 'Returning', since: '2026-11-27T10:00:00Z' };
+  const members = [member(0), member(1), member(2, { revision: NEW })];
+  const before = nextRollingStep(input(members, { record, returned: false, now: new Date(T0 + PROXY_RETURN_BOUND_MS - 1000) }));
+  assert.equal(before.record?.phase, 'Returning');
+  const after = nextRollingStep(input(members, { record, returned: false, now: new Date(T0 + PROXY_RETURN_BOUND_MS) }));
+  assert.deepEqual([after.action, after.pod], ['drain', 'db-1']);
+});
+
+test('a returning member that stops serving goes back to WaitingSynced; without a proxy there is no Returning step', () => {
+  const record: RolloutRecord = { revision: NEW, member: 'db-2', phase: 'Returning', since: '2026-11-27T10:00:00Z' };
+  const dropped = nextRollingStep(input([member(0), member(1), member(2, { revision: NEW, synced: false })], { record, returned: false }));
+  assert.deepEqual([dropped.action, dropped.record?.phase], ['none', 'WaitingSynced']);
+  const waiting: RolloutRecord = { ...record, phase: 'WaitingSynced' };
+  const noProxy = nextRollingStep(input([member(0), member(1), member(2, { revision: NEW })], { record: waiting }));
+  assert.deepEqual([noProxy.action, noProxy.pod], ['drain', 'db-1']);
+});
+
+test('the proxies hold a member drained from Draining to its re-creation, not once it is on its way back', () => {
+  const at = (phase?: string): string | undefined => drainedForRollout({ member: 'db-2', ...(phase ? { phase } : {}) });
+  assert.deepEqual([at(), at('Draining'), at('Restarting'), at('Blocked')], ['db-2', 'db-2', 'db-2', 'db-2']);
+  assert.deepEqual([at('WaitingSynced'), at('Returning')], [undefined, undefined]);
+  assert.equal(drainedForRollout(undefined), undefined);
+  assert.equal(drainedForRollout({ phase: 'Draining' }), undefined);
 });
