@@ -11,6 +11,7 @@ import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import {
   chooseWriter,
   nextRollingStep,
+  PROXY_RETURN_BOUND_MS,
   type RollingInput,
   type RollingMember,
   type RollingStep,
@@ -142,6 +143,9 @@ export const rolloutPhase: Phase = {
       comebackBoundMs: comebackBoundMs(scope.spec.storage.size),
     };
     const first = nextRollingStep(input);
+    if (before?.phase === 'Returning' && input.returned === false && first.record?.member !== before.member) {
+      scope.log.warn({ member: before.member }, `not every proxy routes to ${before.member} after ${PROXY_RETURN_BOUND_MS / 1000} s; the roll goes on`);
+    }
     let step = first;
     if (first.action === 'drain' && first.pod) {
       // Name the member first (the proxy drains what status.rollout names), then ask again.
