@@ -20,7 +20,7 @@ export interface ProxySQLDesiredInput {
   members: readonly ProxyMember[];
   /** The current writer's pod name (status.writer); null before one is known. */
   writer: string | null;
-  /** A member being drained for a restart (status.rollout.member): offline in every proxy. */
+  /** A member being drained for a restart: OFFLINE_SOFT (no new connections) in every proxy. */
   drained?: string;
   appUsers: readonly ProxySQLAppUser[];
   monitor: ProxySQLCredentials;
@@ -110,7 +110,7 @@ export function buildProxySQLDesiredState(input: ProxySQLDesiredInput): ProxySQL
         hostgroup_id: str(hostgroup),
         hostname: m.host,
         port: str(m.port ?? MEMBER_MYSQL_PORT),
-        status: 'ONLINE',
+        status: m.name === input.drained ? 'OFFLINE_SOFT' : 'ONLINE',
         weight: str(weights.get(m.name) ?? 1),
         max_connections: str(input.maxConnectionsPerMember ?? 1000),
         comment: m.name,
@@ -126,9 +126,14 @@ export function buildProxySQLDesiredState(input: ProxySQLDesiredInput): ProxySQL
  * hostgroup (the usual recipe) each LOAD made every member a writer for up to a second
  * (measured: writes alternated between three members for 0.8 s at a writer move). Before a
  * writer is known, every member is a backup writer and the monitor promotes the heaviest.
+ *
+ * A drained member keeps a row in each routing hostgroup, OFFLINE_SOFT: taking a server out of
+ * a hostgroup makes it OFFLINE_HARD, and ProxySQL fails the queries in flight on it (seen: an
+ * insert on the old writer failed at the LOAD of a writer move). OFFLINE_SOFT lets them finish;
+ * the desync that keeps the member out for good comes once it has none (programming.ts).
  */
 function hostgroupsOf(member: string, input: ProxySQLDesiredInput): number[] {
-  if (member === input.drained) return [HOSTGROUP.offline];
+  if (member === input.drained) return [HOSTGROUP.writer, HOSTGROUP.backupWriter, HOSTGROUP.reader];
   if (member === input.writer) return [HOSTGROUP.writer];
   return [HOSTGROUP.backupWriter, HOSTGROUP.reader];
 }

@@ -24,5 +24,7 @@ export interface ProxyPodOutcome {
   programmed: boolean;
   /** The member under drain gets no new work here and has no sessions left. */
   memberDrained: boolean;
+  /** Connections still in use on the member under drain (when the proxy says). */
+  drainedSessions?: number;
   failure?: { reason: 'ProxyUnreachable' | 'ProxyProgrammingFailed' | 'ProxyConfigPending'; message: string };
 }

@@ -19,11 +19,27 @@ export async function programProxies(scope: Scope, drained: string | undefined):
       drainTimedOut: drained ? drainTimedOut(scope, drained) : false,
     });
   }
+  const outcomes = await syncProxySQLPods(scope, drained);
   // Desync only while draining: once the rollout restarts the member, the restart has cleared
   // it, and desyncing again would keep the member from ever counting as Synced.
-  if (drained && (scope.status.rollout?.phase ?? 'Draining') === 'Draining') {
+  if (!drained || (scope.status.rollout?.phase ?? 'Draining') !== 'Draining') return outcomes;
+  return desyncWhenIdle(scope, drained, outcomes);
+}
+
+/**
+ * The desync keeps a drained member out of ProxySQL for good (the monitor undoes OFFLINE_SOFT
+ * on a healthy member), but the monitor takes a desynced member out of its hostgroups at once,
+ * failing the queries in flight on it: so it comes once no ProxySQL has a connection in use on
+ * the member (or the drain wait is over), and the member counts as drained only once desynced.
+ */
+async function desyncWhenIdle(scope: Scope, drained: string, outcomes: ProxyPodOutcome[]): Promise<ProxyPodOutcome[]> {
+  const idle = outcomes.every((o) => (o.drainedSessions ?? 0) === 0 && !o.failure);
+  if (idle || drainTimedOut(scope, drained)) {
     const failure = await desyncMember(scope, drained);
     if (failure) scope.log.warn({ member: drained }, `could not desync the member for its drain: ${failure}`);
   }
-  return syncProxySQLPods(scope, drained);
+  const wsrep = scope.members.find((m) => m.observation.pod === drained)?.wsrep ?? null;
+  // Not running: nothing routes to it. Otherwise Donor/Desynced, as observed this reconcile.
+  const desynced = wsrep === null || wsrep.localState === 2;
+  return outcomes.map((o) => ({ ...o, memberDrained: o.memberDrained && desynced }));
 }

@@ -1,9 +1,10 @@
 /**
  * Programs every ProxySQL pod of a cluster through its admin interface: syncProxySQL diffs
  * first and writes (and LOADs) only what changed, so running it on every reconcile is what
- * reprograms a restarted pod and follows membership and writer changes. While a member is
- * drained it is desynced on the member itself (OFFLINE_SOFT is undone by ProxySQL's monitor,
- * facts.md) and each ProxySQL is asked whether it still routes to it.
+ * reprograms a restarted pod and follows membership and writer changes. A drained member is
+ * OFFLINE_SOFT here (its queries in flight finish), then desynced on the member itself once idle
+ * (programming.ts: the monitor undoes OFFLINE_SOFT, facts.md), and each ProxySQL is asked
+ * whether it still routes to it.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { MONITOR_USER } from '../../galera/scripts/layout.js';
@@ -70,7 +71,7 @@ async function syncPod(scope: Scope, pod: V1Pod, desired: ProxySQLDesiredState, 
   if (drained === undefined) return { ...base, programmed: true };
   const status = await readProxySQLDrainStatus(target, memberHost(scope, drained));
   if (!status.ok) return { ...base, programmed: true, failure: { reason: 'ProxyUnreachable', message: `${name}: ${status.message}` } };
-  return { ...base, programmed: true, memberDrained: status.outOfRouting && status.connectionsInUse === 0 };
+  return { ...base, programmed: true, memberDrained: status.outOfRouting && status.connectionsInUse === 0, drainedSessions: status.connectionsInUse };
 }
 
 /** Whether this ProxySQL routes to `member` again: ONLINE in the writer or the reader hostgroup. */

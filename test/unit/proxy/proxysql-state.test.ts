@@ -57,7 +57,11 @@ describe('ProxySQL desired state', () => {
     };
     const [W, B, R, O] = [HOSTGROUP.writer, HOSTGROUP.backupWriter, HOSTGROUP.reader, HOSTGROUP.offline].map(String);
     assert.deepEqual(layout({ writer: 'shop-1' }), { 'shop-0': [B, R], 'shop-1': [W], 'shop-2': [B, R] }, 'one writer; the others back it up and read');
-    assert.deepEqual(layout({ writer: 'shop-1', drained: 'shop-2' }), { 'shop-0': [B, R], 'shop-1': [W], 'shop-2': [O] }, 'a drained member is offline');
+    assert.deepEqual(layout({ writer: 'shop-1', drained: 'shop-2' }), { 'shop-0': [B, R], 'shop-1': [W], 'shop-2': [W, B, R] }, 'a drained member keeps its rows');
+    const drained = desired({ writer: 'shop-1', drained: 'shop-2' }).servers;
+    assert.deepEqual(new Set(drained.filter((s) => s.comment === 'shop-2').map((s) => s.status)), new Set(['OFFLINE_SOFT']), 'no new connections to it');
+    assert.ok(drained.filter((s) => s.comment !== 'shop-2').every((s) => s.status === 'ONLINE'));
+    assert.ok(!drained.some((s) => s.hostgroup_id === O), 'nothing is written to the offline hostgroup: the monitor owns it');
     assert.deepEqual(layout({ writer: null }), { 'shop-0': [B, R], 'shop-1': [B, R], 'shop-2': [B, R] }, 'no writer yet: the monitor promotes one');
   });
 
