@@ -4,8 +4,9 @@
  * step is recorded in status.rollout BEFORE acting, so a restarted operator resumes it; the
  * proxy phase drains the member named there, and its pod is deleted only once memberDrained
  * says so; once back and Synced it must be routed to by every proxy (memberReturned, bounded)
- * before the next member is drained. A member that does not come back blocks the roll (RollingUpdate=False,
- * RolloutBlocked, naming the member and the error) and nobody else is restarted.
+ * before the next member is drained. A member that does not come back blocks the roll
+ * (RollingUpdate=False, RolloutBlocked, naming the member and the error) and nobody else is
+ * restarted.
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import {
