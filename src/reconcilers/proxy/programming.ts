@@ -7,7 +7,8 @@ import { desiredHAProxyConfig } from './objects.js';
 import { drainTimedOut } from './drain-deadline.js';
 import { syncHAProxy } from './haproxy-sync.js';
 import type { ProxyPodOutcome } from './pods.js';
-import { desyncMember, syncProxySQLPods } from './proxysql-sync.js';
+import { desyncMember, resyncReleased } from './desync.js';
+import { syncProxySQLPods } from './proxysql-sync.js';
 import { decideWriter } from './writer.js';
 
 export async function programProxies(scope: Scope, drained: string | undefined): Promise<ProxyPodOutcome[]> {
@@ -19,11 +20,18 @@ export async function programProxies(scope: Scope, drained: string | undefined):
       drainTimedOut: drained ? drainTimedOut(scope, drained) : false,
     });
   }
+  await resyncReleased(scope, stillDrained(scope, drained));
   const outcomes = await syncProxySQLPods(scope, drained);
   // Desync only while draining: once the rollout restarts the member, the restart has cleared
   // it, and desyncing again would keep the member from ever counting as Synced.
   if (!drained || (scope.status.rollout?.phase ?? 'Draining') !== 'Draining') return outcomes;
   return desyncWhenIdle(scope, drained, outcomes);
+}
+
+/** Members that stay drained whatever this pass is about: the roll's, and those a scale-down removes. */
+function stillDrained(scope: Scope, drained: string | undefined): Set<string> {
+  const members = scope.members.map((m) => m.observation).filter((o) => o.ordinal >= scope.spec.replicas).map((o) => o.pod);
+  return new Set([...members, ...(drained ? [drained] : []), ...(scope.status.rollout?.member ? [scope.status.rollout.member] : [])]);
 }
 
 /**

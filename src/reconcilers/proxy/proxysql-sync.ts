@@ -8,13 +8,11 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { MONITOR_USER } from '../../galera/scripts/layout.js';
-import { setDesync } from '../../mysql/index.js';
 import { syncProxySQL, type ProxySQLAdminTarget } from '../../proxysql/admin.js';
 import { buildProxySQLDesiredState, type ProxySQLDesiredState } from '../../proxysql/desired-state.js';
 import { readProxySQLDrainStatus } from '../../proxysql/drain-status.js';
 import { clusterMembers, memberDnsName } from '../../proxysql/topology.js';
 import { CREDENTIAL_KEYS } from '../builders/credentials.js';
-import { rootEndpoint } from '../phases/galera-observe.js';
 import type { Scope } from '../scope.js';
 import { isPodReady, proxyPods, type ProxyPodOutcome } from './pods.js';
 
@@ -33,15 +31,6 @@ export function proxysqlDesiredState(scope: Scope, drained?: string): ProxySQLDe
     ],
     monitor: { username: MONITOR_USER, password: c[CREDENTIAL_KEYS.monitorPassword] ?? '' },
   });
-}
-
-/** Takes `member` out of every ProxySQL by desyncing it (idempotent; a restart clears it). */
-export async function desyncMember(scope: Scope, member: string): Promise<string | null> {
-  const pod = scope.members.find((m) => m.observation.pod === member);
-  const host = pod?.pod?.status?.podIP;
-  if (!host || !pod?.wsrep) return null; // not running: nothing routes to it
-  const result = await setDesync(rootEndpoint(scope, host), true, { connectMs: 2000, queryMs: 3000 });
-  return result.ok ? null : `${member}: ${result.error.message}`;
 }
 
 function adminTarget(scope: Scope, host: string): ProxySQLAdminTarget {
