@@ -1,7 +1,7 @@
 /**
  * The member-side half of a ProxySQL drain: `wsrep_desync=ON` keeps a drained member out of
- * every ProxySQL (facts.md). A restart clears it; a drain that ends without one (released
- * because another member stopped serving, or the change was reverted) must turn it back off,
+ * every ProxySQL (facts.md). A restart clears it; a drain that ends without one (the roll
+ * releases it when another member stops serving) must turn it back off,
  * or the member would stay out of the proxies and never count as Synced again. This process
  * remembers whom it desynced, with the pod, so it never touches a desync it did not make.
  */
