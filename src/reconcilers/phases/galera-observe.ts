@@ -23,6 +23,11 @@ export interface ObservedMember {
   wsrepFailure?: SqlFailureKind;
 }
 
+/** What the galera phase observed of member `pod` in this reconcile, if anything. */
+export function observedMember(scope: Scope, pod: string): ObservedMember | undefined {
+  return scope.members.find((m) => m.observation.pod === pod);
+}
+
 export function memberPods(scope: Scope): Map<string, V1Pod> {
   const pods = scope.manager.informer<V1Pod>(Resources.Pod).list({
     namespace: scope.ref.namespace,

@@ -23,7 +23,7 @@ import type { RolloutStatus } from '../../crd/mysqlcluster.js';
 import { isConflict, isNotFound, Resources } from '../../runtime/index.js';
 import { comebackBoundMs, desiredRevision, rollingMember, viewOf } from '../rollout/members.js';
 import type { Phase, Scope } from '../scope.js';
-import { memberPods } from './galera-observe.js';
+import { memberPods, observedMember } from './galera-observe.js';
 import { memberDrained, memberReturned } from './proxy-drain.js';
 
 /** How soon to look again while a roll is under way. */
@@ -156,7 +156,7 @@ export const rolloutPhase: Phase = {
     }
     record(scope, step, step === first ? before : first.record);
     if (step.action === 'restart' && step.pod) {
-      const pod = scope.members.find((m) => m.observation.pod === step.pod)?.pod;
+      const pod = observedMember(scope, step.pod)?.pod;
       await scope.writeStatus(); // persisted before the pod goes
       if (pod) await deletePod(scope, pod);
     }

@@ -6,7 +6,7 @@
  * remembers whom it desynced, with the pod, so it never touches a desync it did not make.
  */
 import { setDesync } from '../../mysql/index.js';
-import { rootEndpoint } from '../phases/galera-observe.js';
+import { observedMember, rootEndpoint } from '../phases/galera-observe.js';
 import type { Scope } from '../scope.js';
 
 /** Per cluster (uid): member → uid of the pod that was desynced. */
@@ -16,7 +16,7 @@ const clusterKey = (scope: Scope): string => scope.cluster.metadata?.uid ?? `${s
 
 /** Takes `member` out of every ProxySQL by desyncing it (idempotent; a restart clears it). */
 export async function desyncMember(scope: Scope, member: string): Promise<string | null> {
-  const observed = scope.members.find((m) => m.observation.pod === member);
+  const observed = observedMember(scope, member);
   const host = observed?.pod?.status?.podIP;
   if (!host || !observed?.wsrep) return null; // not running: nothing routes to it
   const result = await setDesync(rootEndpoint(scope, host), true, { connectMs: 2000, queryMs: 3000 });
@@ -54,14 +54,12 @@ export function resyncPlan(now: readonly DesyncedMemberNow[], remembered: Readon
 export async function resyncReleased(scope: Scope, keepDrained: ReadonlySet<string>): Promise<void> {
   const remembered = desyncedPods.get(clusterKey(scope));
   if (!remembered || remembered.size === 0) return;
-  const now = [...remembered.keys()].map((member) => {
-    const observed = scope.members.find((m) => m.observation.pod === member);
-    return { member, podUid: observed?.pod?.metadata?.uid, drained: keepDrained.has(member) };
-  });
+  const pods = new Map([...remembered.keys()].map((member) => [member, observedMember(scope, member)?.pod]));
+  const now = [...pods].map(([member, pod]) => ({ member, podUid: pod?.metadata?.uid, drained: keepDrained.has(member) }));
   const plan = resyncPlan(now, remembered);
   for (const member of plan.forget) remembered.delete(member);
   for (const member of plan.resync) {
-    const host = scope.members.find((m) => m.observation.pod === member)?.pod?.status?.podIP;
+    const host = pods.get(member)?.status?.podIP;
     if (!host) continue;
     const result = await setDesync(rootEndpoint(scope, host), false, { connectMs: 2000, queryMs: 3000 });
     if (result.ok) {

@@ -2,6 +2,7 @@
  * One pass of proxy programming, shared by the proxy phase and the drain contract: choose the
  * writer (a drained member is not eligible), then bring every proxy pod to it.
  */
+import { observedMember } from '../phases/galera-observe.js';
 import type { Scope } from '../scope.js';
 import { desiredHAProxyConfig } from './objects.js';
 import { drainTimedOut } from './drain-deadline.js';
@@ -46,7 +47,7 @@ async function desyncWhenIdle(scope: Scope, drained: string, outcomes: ProxyPodO
     const failure = await desyncMember(scope, drained);
     if (failure) scope.log.warn({ member: drained }, `could not desync the member for its drain: ${failure}`);
   }
-  const wsrep = scope.members.find((m) => m.observation.pod === drained)?.wsrep ?? null;
+  const wsrep = observedMember(scope, drained)?.wsrep ?? null;
   // Not running: nothing routes to it. Otherwise Donor/Desynced, as observed this reconcile.
   const desynced = wsrep === null || wsrep.localState === 2;
   return outcomes.map((o) => ({ ...o, memberDrained: o.memberDrained && desynced }));

@@ -8,7 +8,7 @@ import type { ObservedMember } from '../phases/galera-observe.js';
 import type { Scope } from '../scope.js';
 
 /** How long a writer whose health cannot be read keeps the role (then it moves). */
-export const UNKNOWN_WRITER_GRACE_MS = 6000;
+const UNKNOWN_WRITER_GRACE_MS = 6000;
 
 /** Not observed unhealthy, just not heard from: an agent or a query that did not answer in time. */
 function healthUnknown(m: ObservedMember): boolean {
