@@ -194,6 +194,13 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 400_000 }, () =
       const [rows] = await readSession.query({ sql: 'SELECT 1 AS ok', timeout: 3000 });
       assert.equal((rows as Array<{ ok: number }>)[0]!.ok, 1, 'a healthy read session was dropped by the reload');
       assert.deepEqual(new Set(await landings(proxy, RW, 6)), new Set([next]));
+      // Reads leave the new writer with the reload, which follows the handover: until the new
+      // worker is ready, the old one (whose reader pool still has it) takes new sessions.
+      const readsChecked = Date.now();
+      await waitUntil('the reload to take the new writer out of the reader pool', 10_000, async () =>
+        !(await landings(proxy, RO, 4)).includes(next),
+      );
+      console.log(`haproxy writer move: reads left the new writer ${Date.now() - readsChecked} ms after the first look`);
       assert.ok(!(await landings(proxy, RO, 6)).includes(next), 'the new writer still serves reads');
     } finally {
       oldWriterSession.destroy();
