@@ -80,6 +80,10 @@ usable_writers() {
 active_writer() {
   awk '$1 == "listen" { section = $2 } section == "${WRITER_BACKEND}" && $1 == "server" && !/ backup( |$)/ { print $2; exit }' "$1"
 }
+# Every server of the writer listener.
+writer_servers() {
+  awk '$1 == "listen" { section = $2 } section == "${WRITER_BACKEND}" && $1 == "server" { print $2 }' "$1"
+}
 
 # Host names that did not resolve when the running config was loaded: HAProxy (without a
 # resolvers section) keeps those servers down until a reload resolves them.
@@ -98,12 +102,12 @@ reload() {
     # A replaced writer that is still up (a planned move) takes no new sessions and gets a
     # moment for those it serves, so a transaction in flight commits; what is left is ended, so
     # no client keeps writing to a member that is no longer the writer. Meanwhile new sessions
-    # go to the first usable backup: when the new writer is usable, the other backups are
-    # drained too, so that is the new writer and no third member takes writes. (These drains
-    # live only in the running worker: the reload restores the state saved above.)
-    usable="$(usable_writers "${serverStatePath(dir)}")"
-    if printf '%s\n' "$usable" | grep -qxF -- "$new_writer"; then
-      for server in $usable; do
+    # go to the first usable backup: when the new writer is usable, every other backup is
+    # drained too (also one that is down now: it may come up during the wait), so that is the
+    # new writer and no third member takes writes. (These drains live only in the running
+    # worker: the reload restores the state saved above.)
+    if usable_writers "${serverStatePath(dir)}" | grep -qxF -- "$new_writer"; then
+      for server in $(writer_servers "${dir}/applied.cfg"); do
         [ "$server" = "$new_writer" ] || [ "$server" = "$old_writer" ] ||
           admin "set server ${WRITER_BACKEND}/$server state drain" >/dev/null
       done

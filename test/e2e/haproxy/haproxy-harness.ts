@@ -3,7 +3,7 @@
  * in front of a GaleraFixture, listening on 127.6.0.10.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -25,10 +25,19 @@ export interface HAProxyHarness {
   connect(port: number): Promise<mysql.Connection>;
   /** Which member a fresh connection through `port` lands on (null when it fails). */
   landsOn(port: number): Promise<string | null>;
+  /** The last lines of HAProxy's and the start script's output (for a failure message). */
+  logTail(lines?: number): string;
   stop(): Promise<void>;
 }
 
-export async function startHAProxy(fixture: GaleraFixture, writer: string, timing?: Partial<HAProxyCheckTiming>): Promise<HAProxyHarness> {
+export interface HAProxyHarnessOptions {
+  timing?: Partial<HAProxyCheckTiming>;
+  /** The start script's wait for a replaced writer's sessions (default 2 s). */
+  handoverSeconds?: number;
+}
+
+export async function startHAProxy(fixture: GaleraFixture, writer: string, options: HAProxyHarnessOptions = {}): Promise<HAProxyHarness> {
+  const { timing, handoverSeconds } = options;
   const dir = mkdtempSync(join(tmpdir(), 'haproxy-e2e-'));
   const runtimeDir = join(dir, 'run');
   const cfgPath = join(dir, 'haproxy.cfg');
@@ -41,7 +50,7 @@ export async function startHAProxy(fixture: GaleraFixture, writer: string, timin
       renderHAProxyConfig({ members, writer: w, bindAddress: PROXY_ADDRESS, runtimeDir, checkScriptPath: checkPath, timing }),
     );
   writeFileSync(checkPath, renderCheckScript({ runtimeDir }), { mode: 0o755 });
-  writeFileSync(startPath, renderHAProxyStartScript({ runtimeDir }), { mode: 0o755 });
+  writeFileSync(startPath, renderHAProxyStartScript({ runtimeDir, writerHandoverSeconds: handoverSeconds }), { mode: 0o755 });
   render(writer);
 
   const log = openSync(join(dir, 'haproxy.log'), 'a');
@@ -102,5 +111,6 @@ export async function startHAProxy(fixture: GaleraFixture, writer: string, timin
     await stop();
     throw err;
   }
-  return { dir, socket: adminSocketPath(runtimeDir), render, connect, landsOn, stop };
+  const logTail = (lines = 30): string => readFileSync(join(dir, 'haproxy.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return { dir, socket: adminSocketPath(runtimeDir), render, connect, landsOn, logTail, stop };
 }

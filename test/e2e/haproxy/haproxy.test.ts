@@ -12,11 +12,24 @@ import { sleep, waitUntil } from './process-helpers.js';
 
 const RW = 3306;
 const RO = 3307;
+/** The start script's wait for a replaced writer's sessions; long enough to see a member come up within it. */
+const HANDOVER_S = 4;
 
 async function landings(proxy: HAProxyHarness, port: number, count: number): Promise<string[]> {
   const nodes: string[] = [];
   for (let i = 0; i < count; i++) nodes.push((await proxy.landsOn(port)) ?? 'failed');
   return nodes;
+}
+
+/** `a,a,a,b` → `a×3 b×1`: a landing sequence short enough for a failure message. */
+function runs(nodes: readonly string[]): string {
+  const out: Array<[string, number]> = [];
+  for (const node of nodes) {
+    const last = out.at(-1);
+    if (last && last[0] === node) last[1]++;
+    else out.push([node, 1]);
+  }
+  return out.map(([node, n]) => `${node}×${n}`).join(' ');
 }
 
 /** A client that opens a connection per transaction (and per read) until stopped. */
@@ -76,7 +89,7 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 400_000 }, () =
   before(async () => {
     fixture = await createGaleraFixture();
     await startGaleraCluster(fixture);
-    proxy = await startHAProxy(fixture, 'm1');
+    proxy = await startHAProxy(fixture, 'm1', { handoverSeconds: HANDOVER_S });
   });
 
   after(async () => {
@@ -180,20 +193,21 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 400_000 }, () =
         return seen.at(-1) === next;
       });
       const third = seen.filter((n) => n !== next && n !== writer && n !== 'failed');
-      assert.deepEqual(third, [], `during the move writes landed on a third member: ${seen.join(',')}`);
+      assert.deepEqual(third, [], `during the move writes landed on a third member: ${runs(seen)}\n${proxy.logTail()}`);
       writer = next;
-      // The replaced writer's sessions get a short handover (2 s) for a transaction in flight,
-      // then they are ended.
+      // The replaced writer's sessions get a short handover for a transaction in flight, then
+      // they are ended.
       const moved = Date.now();
       let ended = false;
-      while (!ended && Date.now() - moved < 6000) {
+      while (!ended && Date.now() - moved < (HANDOVER_S + 4) * 1000) {
         ended = await oldWriterSession.query({ sql: 'SELECT 1', timeout: 3000 }).then(() => false, () => true);
         if (!ended) await sleep(200);
       }
-      assert.ok(ended, 'a session on the old writer was still open 6 s after writes moved');
+      assert.ok(ended, `a session on the old writer was still open ${HANDOVER_S + 4} s after writes moved`);
       const [rows] = await readSession.query({ sql: 'SELECT 1 AS ok', timeout: 3000 });
       assert.equal((rows as Array<{ ok: number }>)[0]!.ok, 1, 'a healthy read session was dropped by the reload');
-      assert.deepEqual(new Set(await landings(proxy, RW, 6)), new Set([next]));
+      const after = await landings(proxy, RW, 6);
+      assert.deepEqual(new Set(after), new Set([next]), `writes after the move landed on ${after.join(',')}\n${proxy.logTail()}`);
       // Reads leave the new writer with the reload, which follows the handover: until the new
       // worker is ready, the old one (whose reader pool still has it) takes new sessions.
       const readsChecked = Date.now();
@@ -206,6 +220,41 @@ describe('HAProxy in front of a real Galera cluster', { timeout: 400_000 }, () =
       oldWriterSession.destroy();
       readSession.destroy();
     }
+  });
+
+  it('gives no writes to a member that comes up during a writer move', async () => {
+    // The old config lists the writer, then the others in member order: `third` is the first
+    // backup, so if it comes up undrained during the handover it takes the new sessions.
+    const [third, next] = fixture.members.map((m) => m.name).filter((n) => n !== writer) as [string, string];
+    const writerRow = async (server: string) =>
+      (await showServersState(proxy.socket)).find((s) => s.backend === 'writer' && s.server === server);
+    await fixture.rootSql(member(third), 'SET GLOBAL wsrep_desync=ON');
+    const oldWriterSession = await proxy.connect(RW);
+    try {
+      await waitUntil(`${third} down in the writer listener`, 10_000, async () => (await writerRow(third))?.up === false);
+      proxy.render(next);
+      await waitUntil('the handover to drain the old writer', 10_000, async () => (await writerRow(writer))?.draining === true);
+      await fixture.rootSql(member(third), 'SET GLOBAL wsrep_desync=OFF');
+      const seen: string[] = [];
+      let thirdUpInHandover = false;
+      let sessionOpen = true;
+      const deadline = Date.now() + (HANDOVER_S + 4) * 1000;
+      while (sessionOpen && Date.now() < deadline) {
+        seen.push((await proxy.landsOn(RW)) ?? 'failed');
+        const row = await writerRow(third);
+        if (row?.up && (await writerRow(writer))?.draining) thirdUpInHandover = true;
+        sessionOpen = await oldWriterSession.query({ sql: 'SELECT 1', timeout: 3000 }).then(() => true, () => false);
+      }
+      for (let i = 0; i < 6; i++) seen.push((await proxy.landsOn(RW)) ?? 'failed');
+      assert.ok(thirdUpInHandover, `${third} did not come up during the ${HANDOVER_S} s handover: the test saw nothing\n${proxy.logTail()}`);
+      assert.ok(!seen.includes(third), `writes landed on ${third} during the move: ${runs(seen)}\n${proxy.logTail()}`);
+      assert.ok(seen.includes(next), `writes never reached ${next}: ${runs(seen)}`);
+      writer = next;
+    } finally {
+      oldWriterSession.destroy();
+      await fixture.rootSql(member(third), 'SET GLOBAL wsrep_desync=OFF');
+    }
+    await waitUntil(`${third} back in the reader pool`, 10_000, async () => (await landings(proxy, RO, 4)).includes(third));
   });
 
   it('resumes writes on one other member after kill -9 of the writer', async () => {
