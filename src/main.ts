@@ -1,6 +1,12 @@
-/** The operator process: one controller for MySQLCluster, leader-elected. */
+/** The operator process: controllers for MySQLCluster and MySQLBackup, leader-elected. */
+import type { MySQLBackup } from './crd/mysqlbackup.js';
+import { backupReconciler } from './reconcilers/backup-reconciler.js';
 import { MYSQL_CLUSTER_RESOURCE, clusterReconciler } from './reconcilers/cluster-reconciler.js';
-import { Manager, Resources } from './runtime/index.js';
+import { MYSQL_BACKUP_RESOURCE } from './reconcilers/resources.js';
+import { Manager, objectKey, Resources } from './runtime/index.js';
+
+const clusterOf = (backup: MySQLBackup): string[] =>
+  backup.spec?.cluster ? [objectKey(backup.metadata?.namespace, backup.spec.cluster)] : [];
 
 async function main(): Promise<void> {
   const manager = new Manager({
@@ -21,8 +27,20 @@ async function main(): Promise<void> {
       Resources.ConfigMap,
       Resources.PodDisruptionBudget,
       Resources.Deployment,
+      // The restore Job of spec.bootstrapFrom.
+      Resources.Job,
+      // A backup's progress shows in its cluster's status.backup.
+      { resource: MYSQL_BACKUP_RESOURCE, mapTo: (b) => clusterOf(b as MySQLBackup) },
     ],
     reconcile: clusterReconciler(manager, { operatorImage: process.env.OPERATOR_IMAGE ?? 'galera-operator:dev' }),
+  });
+  manager.register({
+    name: 'mysqlbackup',
+    primary: MYSQL_BACKUP_RESOURCE,
+    owns: [Resources.Job],
+    // One at a time: a cluster runs one backup at a time, and the choice reads the cache.
+    concurrency: 1,
+    reconcile: backupReconciler(manager),
   });
   await manager.start();
   manager.log.info({ identity: manager.identity }, 'operator started');

@@ -55,6 +55,15 @@ const bootstrap = z.object({
   completed: z.boolean().describe('The source became Primary and the bootstrap marker was removed.'),
 });
 
+const restore = z.object({
+  backup: z.string().describe('The MySQLBackup being restored (spec.bootstrapFrom.backupName).'),
+  phase: z
+    .enum(['Waiting', 'Running', 'Succeeded', 'Failed'])
+    .describe('Waiting (for the backup or for the writer), Running (the restore Job loads it), Succeeded or Failed.'),
+  message: z.string().optional().describe('What the restore waits for, or why it failed.'),
+  completionTime: timestamp().optional().describe('When the restore finished.'),
+});
+
 const rollout = z.object({
   revision: z.string().describe('The member configuration (pod template) revision being rolled out.'),
   member: z.string().optional().describe('The member being restarted now, if any: the proxies treat it as drained until its new pod is up.'),
@@ -109,6 +118,7 @@ export const mysqlClusterStatusSchema = z
     rollout: rollout.optional().describe('A rolling change in progress: members restarted one at a time, writer last.'),
     bootstrap: bootstrap.optional().describe('The first bootstrap of the cluster (or its restore from spec.bootstrapFrom).'),
     backup: backup.optional().describe('Scheduled backups.'),
+    restore: restore.optional().describe('The restore of spec.bootstrapFrom into this new cluster; the cluster is Ready only after it.'),
   })
   .describe('Observed state of the cluster, written by the operator.');
 
@@ -120,3 +130,4 @@ export type ReportedPosition = NonNullable<RecoveryStatus['reported']>[number];
 export type BootstrapStatus = NonNullable<MySQLClusterStatus['bootstrap']>;
 export type BackupStatus = NonNullable<MySQLClusterStatus['backup']>;
 export type RolloutStatus = NonNullable<MySQLClusterStatus['rollout']>;
+export type RestoreStatus = NonNullable<MySQLClusterStatus['restore']>;

@@ -6,10 +6,12 @@
 import type { MySQLCluster } from '../crd/mysqlcluster.js';
 import type { Manager, ReconcileFn } from '../runtime/index.js';
 import { redactText } from '../runtime/index.js';
+import { backupsPhase } from './phases/backups.js';
 import { credentialsPhase } from './phases/credentials.js';
 import { galeraPhase } from './phases/galera.js';
 import { membersPhase } from './phases/members.js';
 import { proxyPhase } from './phases/proxy.js';
+import { restoreDataPhase, restoreSourcePhase } from './phases/restore.js';
 import { rolloutPhase } from './phases/rollout.js';
 import { scalingPhase } from './phases/scaling.js';
 import { summarizeStatus } from './phases/status.js';
@@ -19,7 +21,18 @@ import { Scope, type OperatorSettings, type Phase } from './scope.js';
 
 export { MYSQL_CLUSTER_RESOURCE } from './resources.js';
 
-export const PHASES: readonly Phase[] = [validatePhase, credentialsPhase, membersPhase, galeraPhase, rolloutPhase, scalingPhase, proxyPhase];
+export const PHASES: readonly Phase[] = [
+  validatePhase,
+  restoreSourcePhase,
+  credentialsPhase,
+  membersPhase,
+  galeraPhase,
+  rolloutPhase,
+  scalingPhase,
+  proxyPhase,
+  restoreDataPhase,
+  backupsPhase,
+];
 
 /** While anything is in motion the cluster is looked at again this soon. */
 const STEADY_RESYNC_MS = 30_000;

@@ -5,8 +5,10 @@ export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 export const FIELD_MANAGER = 'galera-operator';
 export const CONFIG_HASH_ANNOTATION = `${API_GROUP}/config-hash`;
+/** On MySQLBackups a schedule created: the schedule's name (retention counts per schedule). */
+export const SCHEDULE_LABEL = `${API_GROUP}/schedule`;
 
-export type Component = 'database' | 'proxy';
+export type Component = 'database' | 'proxy' | 'backup';
 
 export function clusterLabels(name: string, component?: Component): Record<string, string> {
   return {
@@ -31,5 +33,7 @@ export const objectNames = (name: string) => ({
   proxy: `${name}-proxy`,
   proxyConfig: `${name}-proxy-config`,
   proxyPdb: `${name}-proxy`,
+  /** Holds every backup of the cluster; no owner reference, so it outlives the cluster. */
+  backups: `${name}-backups`,
   pod: (ordinal: number) => `${name}-${ordinal}`,
 });

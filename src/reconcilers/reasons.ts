@@ -26,4 +26,25 @@ export const operatorReasonCatalog = {
     meaning: "A member's entrypoint gave up (the member's agent reports why); a rollout stops there.",
     action: 'Read the message and the mariadb container log; roll back the change that caused it.',
   },
+  RestoreSourceNotFound: {
+    meaning: 'spec.bootstrapFrom names a MySQLBackup that does not exist in this namespace; nothing is created until it does.',
+    action: 'Fix the name (it cannot be changed: delete and re-create the MySQLCluster) or create the backup.',
+  },
+  RestoreSourceNotReady: {
+    meaning: 'The MySQLBackup to restore has not Succeeded (yet); nothing is created until it has.',
+    action: 'Wait for the backup, or choose a Succeeded one (delete and re-create the MySQLCluster).',
+  },
+  RestoreMethodNotSupported: {
+    meaning: 'The MySQLBackup to restore is physical; the operator restores logical backups only. Nothing is created.',
+    action: 'Restore a logical backup, or restore the prepared data directory by hand (docs/backups.md).',
+  },
+  Restoring: {
+    meaning: 'The new cluster waits for its writer, or the restore Job is loading the backup through it.',
+    action: 'Wait; the restore Job\'s log shows the progress.',
+  },
+  RestoreFailed: {
+    meaning: 'The restore Job failed (the message has the end of its log); the cluster stays not Ready.',
+    action: 'Fix the cause, then delete the Job <name>-restore: the operator runs it again.',
+  },
+  RestoreComplete: { meaning: 'Restored=True: the backup in spec.bootstrapFrom was loaded.', action: '' },
 } as const satisfies Record<string, { meaning: string; action: string }>;

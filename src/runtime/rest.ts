@@ -11,6 +11,8 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   timeoutMs?: number;
+  /** Resolve with the response body as text (e.g. pod logs) instead of parsed JSON. */
+  text?: boolean;
 }
 
 export interface StreamHandle {
@@ -95,6 +97,7 @@ export class KubeRest {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status < 200 || status >= 300) return reject(apiErrorFrom(status, text, `${method} ${path} failed`));
+          if (opts.text) return resolve(text as T);
           try {
             resolve((text ? JSON.parse(text) : undefined) as T);
           } catch (err) {
@@ -110,6 +113,10 @@ export class KubeRest {
 
   get<T>(path: string, query?: Query): Promise<T> {
     return this.request<T>('GET', path, { query });
+  }
+
+  getText(path: string, query?: Query): Promise<string> {
+    return this.request<string>('GET', path, { query, text: true });
   }
 
   /**

@@ -59,8 +59,16 @@ export function summarizeStatus(scope: Scope): void {
       message: `${readyCount}/${spec.replicas} members Synced${galera ? `: ${galera.message}` : ''}`,
     });
   }
+  // A cluster restored from a backup is Ready only once the backup is loaded.
+  const restored = getCondition(status.conditions as never, 'Restored');
+  const restoring = spec.bootstrapFrom !== undefined && restored?.status !== 'True';
+  if (restoring) {
+    scope.condition({ type: 'Ready', status: 'False', reason: restored?.reason ?? 'Restoring', message: restored?.message ?? 'the restore has not started' });
+  }
   const bootstrapped = Boolean(status.clusterUUID);
-  status.phase = stalled
+  status.phase = restoring
+    ? 'Restoring'
+    : stalled
     ? 'Stalled'
     : recovering && bootstrapped
       ? 'Recovering'

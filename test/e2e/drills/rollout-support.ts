@@ -3,8 +3,9 @@
  * namespace with its own operator, spec patches, pod identities (uid, revision), a writer aimed
  * at the lowest-ordinal Ready member, and the no-loss check on every member.
  */
+import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
-import { createNamespace, deleteNamespace, loadKubeConfig } from '../../unit/agent-net/support/cluster.js';
+import { createNamespace, deleteNamespace, loadKubeConfig, REPO_ROOT } from '../../unit/agent-net/support/cluster.js';
 import { waitFor } from '../../unit/agent-net/support/wait.js';
 import { applyYaml, clusterYaml, conditionOf, kubectl, secretValue } from '../support/kube.js';
 import { startOperator, type OperatorProcess } from '../support/operator.js';
@@ -25,8 +26,13 @@ export interface Drill {
 const kc = loadKubeConfig();
 const customObjects = kc.makeApiClient(CustomObjectsApi);
 
-/** A namespace, an operator watching it, and a cluster (rsync SST, no proxy) Ready; the drill table made. */
+/**
+ * A namespace, an operator watching it, and a cluster (rsync SST, no proxy) Ready; the drill
+ * table made. The CRDs are applied first (idempotent), so a suite does not depend on running
+ * after crd.test.ts.
+ */
 export async function startDrill(prefix: string, name: string, replicas: number, extra?: string): Promise<Drill> {
+  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(REPO_ROOT, 'manifests/crds')]);
   const core = kc.makeApiClient(CoreV1Api);
   const ns = await createNamespace(core, prefix);
   const drill: Drill = {

@@ -4,9 +4,9 @@
  *  - informers: `informer(Resources.X | *_RESOURCE)`, and the `primary:` / `owns: [...]` of
  *    controller registrations → list, watch;
  *  - status writers: `statusWriter(*_RESOURCE)` → <plural>/status patch;
- *  - REST calls outside the generic runtime: `rest.get|request(...)` with a path written as a
- *    template literal (directly, through a local `const`, or a known path helper) → the verb
- *    of the HTTP method on that resource;
+ *  - REST calls outside the generic runtime: `rest.get|getText|request(...)` with a path written
+ *    as a template literal (directly, through a local `const`, a known path helper, or
+ *    `resourcePath(Resources.X, …)`) → the verb of the HTTP method on that resource;
  *  - objects built for server-side apply: builder functions returning `{ apiVersion, kind,
  *    metadata: { ..., namespace } }` (templates carry no namespace) → create, patch;
  *  - typed clients: `makeApiClient(<Group>Api)` and the `this.api.<verb>Namespaced<Kind>` calls
@@ -118,6 +118,11 @@ function resolvePathExpression(expr: string, file: SourceFile): { group: string;
   const trimmed = expr.trim();
   const literal = /^`([^`]*)`$/.exec(trimmed);
   if (literal) return parseRestPath(literal[1]!);
+  const generic = /^resourcePath\(\s*([\w.]+)\s*,([^)]*)\)$/.exec(trimmed);
+  if (generic) {
+    const resource = resourceOfRef(generic[1]!);
+    return resource && { group: resource.group, resource: resource.plural, named: generic[2]!.split(',').length >= 2 };
+  }
   const helper = /^(\w+)\(/.exec(trimmed);
   if (helper && PATH_HELPERS[helper[1]!]) {
     const h = PATH_HELPERS[helper[1]!]!;
@@ -132,7 +137,7 @@ function resolvePathExpression(expr: string, file: SourceFile): { group: string;
 
 function scanRestCalls(file: SourceFile, result: ScanResult): void {
   if (file.path.startsWith('src/runtime/')) return; // generic: its callers are scanned instead
-  const calls = /\brest\.(get|request|stream)(?:<[^>]*>)?\(\s*(?:'([A-Z]+)'\s*,\s*)?(`[^`]*`|[\w.]+(?:\([^)]*\))?)/g;
+  const calls = /\brest\.(getText|get|request|stream)(?:<[^>]*>)?\(\s*(?:'([A-Z]+)'\s*,\s*)?(`[^`]*`|[\w.]+(?:\([^)]*\))?)/g;
   for (const m of file.text.matchAll(calls)) {
     const method = m[1] === 'request' ? m[2]! : 'GET';
     const target = resolvePathExpression(m[3]!, file);

@@ -14,5 +14,4 @@ export const PLANNED_GRANTS: ReadonlyMap<Grant, string> = new Map([
   ...each('galera-operator.io', 'mysqlbackups/status', ['patch'], 'backup phase and completionTime (interfaces.md)'),
   ...each('apps', 'deployments', ['create', 'patch'], 'proxy Deployments (ProxySQL/HAProxy); already watched as owned'),
   ...each('', 'pods', ['delete'], 'the StatefulSet uses OnDelete: the operator rolls members one by one'),
-  ...each('batch', 'jobs', ['list', 'watch', 'create', 'delete'], 'backup runs (architecture.md, Backups)'),
 ]);
