@@ -14,6 +14,8 @@ import { decideWriter } from './writer.js';
 
 export async function programProxies(scope: Scope, drained: string | undefined): Promise<ProxyPodOutcome[]> {
   decideWriter(scope, drained);
+  // Whatever the proxy type now: a desync recorded by an earlier ProxySQL drain is released.
+  await resyncReleased(scope, stillDrained(scope, drained));
   if (scope.spec.proxy.type === 'haproxy') {
     return syncHAProxy(scope, {
       config: desiredHAProxyConfig(scope),
@@ -21,7 +23,6 @@ export async function programProxies(scope: Scope, drained: string | undefined):
       drainTimedOut: drained ? drainTimedOut(scope, drained) : false,
     });
   }
-  await resyncReleased(scope, stillDrained(scope, drained));
   const outcomes = await syncProxySQLPods(scope, drained);
   // Desync only while draining: once the rollout restarts the member, the restart has cleared
   // it, and desyncing again would keep the member from ever counting as Synced.

@@ -96,6 +96,27 @@ export function defineProxyOperatorSuite(type: 'haproxy' | 'proxysql', NAME: str
     await waitFor('every member Synced again', async () => (await clusterStatus(ns, NAME)).readyReplicas === 3, 60_000, 500);
   });
 
+  test('a drain\'s desync recorded on a member\'s pod is turned off once no drain holds it; a desync without the record is left alone', { skip, timeout: 120_000 }, async () => {
+    // As after an operator restart between a ProxySQL drain's desync and its release: the
+    // record is the pod annotation, nothing in the operator's memory.
+    const writer = await writerOf();
+    const victim = [0, 1, 2].map((i) => `${NAME}-${i}`).find((p) => p !== writer)!;
+    const member = await rootTarget(ns, NAME, victim);
+    const desync = async () => (await query<{ v: string }>(member, "SELECT @@GLOBAL.wsrep_desync AS v"))[0]!.v;
+    await query(member, 'SET GLOBAL wsrep_desync=ON');
+    try {
+      await sleep(6000); // several reconciles: a desync the operator did not record stays
+      assert.equal(String(await desync()), '1', 'the operator turned off a desync it did not make');
+      await kubectl(['annotate', 'pod', victim, '-n', ns, 'galera-operator.io/drain-desync=true']);
+      await waitFor(`${victim}'s recorded desync turned off`, async () => String(await desync()) === '0', 60_000, 500);
+      await waitFor('the record removed', async () =>
+        (await getJson(['pod', victim, '-n', ns])).metadata.annotations?.['galera-operator.io/drain-desync'] === undefined, 30_000, 500);
+    } finally {
+      await query(member, 'SET GLOBAL wsrep_desync=OFF');
+    }
+    await waitForClusterReady(ns, NAME, 60_000);
+  });
+
   test('kill -9 of the writer: writes resume on another member, and the old writer does not take the role back', { skip, timeout: 240_000 }, async () => {
     const oldWriter = await writerOf();
     const root = await rootTarget(ns, NAME, oldWriter);
