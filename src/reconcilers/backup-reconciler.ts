@@ -89,12 +89,15 @@ export function backupReconciler(manager: Manager): ReconcileFn {
       return { requeueAfter: PENDING_RETRY_MS };
     }
 
+    // Started by this process, but neither its Job nor its Running status is in the cache yet.
+    if (started.get(clusterKey) === request.name) return { requeueAfter: PENDING_RETRY_MS };
+
     const cluster = clusters.get(namespace, spec.cluster);
     if (!cluster) return pending(`MySQLCluster ${spec.cluster} not found in ${namespace}`);
     const clusterSpec = parseClusterSpec(cluster.spec ?? {});
     if (!clusterSpec.ok) return pending(`MySQLCluster ${spec.cluster} has an invalid spec`);
     const busy = startedAndUnfinished(namespace, spec.cluster) ?? runningBackupOf(jobs.list({ namespace, labels: { [INSTANCE_LABEL]: spec.cluster } }));
-    if (busy && busy !== request.name) return pending(`waiting for backup ${busy} of ${spec.cluster} to finish`);
+    if (busy) return pending(`waiting for backup ${busy} of ${spec.cluster} to finish`);
     const source = pickBackupSource(cluster.status);
     if (!source) return pending(`no Synced member of ${spec.cluster} to copy from`);
 
