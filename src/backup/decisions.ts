@@ -50,7 +50,8 @@ export function scheduleTiming(expression: string, nextRun: Date | undefined, no
   const floor = new Date(now.getTime() - MISSED_LOOKBACK_MS);
   if (due < floor) due = after(floor);
   for (let t = after(due); t <= now; t = after(t)) due = t;
-  return { due: due <= now ? due : undefined, next: after(now) };
+  // A tick beyond the look-back (e.g. a weekly schedule missed for days) is not run late.
+  return due <= now ? { due, next: after(now) } : { next: after(now) };
 }
 
 /** `<cluster>-<schedule>-<yyyymmddhhmm>`: one name per tick, so a repeated create is a no-op. */

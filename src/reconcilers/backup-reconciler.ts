@@ -47,7 +47,7 @@ export function backupReconciler(manager: Manager): ReconcileFn {
     if (status.phase === 'Succeeded' || status.phase === 'Failed') return;
     const namespace = request.namespace!;
     const finish = async (phase: 'Succeeded' | 'Failed', message: string, sizeBytes?: number) => {
-      started.delete(`${namespace}/${backup.spec.cluster}`);
+      started.delete(`${namespace}/${backup.spec?.cluster}`);
       await writeStatus(backup, { ...status, phase, message, completionTime: timestamp(), ...(sizeBytes !== undefined ? { sizeBytes } : {}) });
     };
     const pending = async (message: string) => {
@@ -89,14 +89,13 @@ export function backupReconciler(manager: Manager): ReconcileFn {
       return { requeueAfter: PENDING_RETRY_MS };
     }
 
-    // Started by this process, but neither its Job nor its Running status is in the cache yet.
-    if (started.get(clusterKey) === request.name) return { requeueAfter: PENDING_RETRY_MS };
-
     const cluster = clusters.get(namespace, spec.cluster);
     if (!cluster) return pending(`MySQLCluster ${spec.cluster} not found in ${namespace}`);
     const clusterSpec = parseClusterSpec(cluster.spec ?? {});
     if (!clusterSpec.ok) return pending(`MySQLCluster ${spec.cluster} has an invalid spec`);
     const busy = startedAndUnfinished(namespace, spec.cluster) ?? runningBackupOf(jobs.list({ namespace, labels: { [INSTANCE_LABEL]: spec.cluster } }));
+    // Started by this process, but neither its Job nor its Running status is in the cache yet.
+    if (busy === request.name) return { requeueAfter: PENDING_RETRY_MS };
     if (busy) return pending(`waiting for backup ${busy} of ${spec.cluster} to finish`);
     const source = pickBackupSource(cluster.status);
     if (!source) return pending(`no Synced member of ${spec.cluster} to copy from`);

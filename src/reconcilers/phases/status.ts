@@ -69,12 +69,12 @@ export function summarizeStatus(scope: Scope): void {
   status.phase = restoring
     ? 'Restoring'
     : stalled
-    ? 'Stalled'
-    : recovering && bootstrapped
-      ? 'Recovering'
-      : !bootstrapped
-        ? 'Creating'
-        : readyCount === spec.replicas && proxyOk
-          ? 'Running'
-          : 'Degraded';
+      ? 'Stalled'
+      : recovering && bootstrapped
+        ? 'Recovering'
+        : !bootstrapped
+          ? 'Creating'
+          : readyCount === spec.replicas && proxyOk
+            ? 'Running'
+            : 'Degraded';
 }

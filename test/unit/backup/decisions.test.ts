@@ -90,3 +90,8 @@ describe('backupsToPrune', () => {
     assert.deepEqual(backupsToPrune([b('s1', '2026-11-01T00:00:00Z', 'Succeeded')], 1), []);
   });
 });
+
+test('scheduleTiming: a weekly tick missed beyond the one-day look-back is not run late', () => {
+  const timing = scheduleTiming('0 3 * * 1', new Date('2026-11-16T03:00:00Z'), new Date('2026-11-19T12:00:00Z'));
+  assert.deepEqual(timing, { next: new Date('2026-11-23T03:00:00Z') });
+});
